@@ -1,0 +1,121 @@
+package dev.jbox.cli;
+
+import dev.jbox.arch.Arch;
+import dev.jbox.config.ConfigException;
+import dev.jbox.config.Constants;
+import dev.jbox.config.Suggest;
+import dev.jbox.policy.Action;
+import dev.jbox.policy.Policy;
+import dev.jbox.policy.Reference;
+import dev.jbox.seccomp.Emulator;
+import dev.jbox.seccomp.Program;
+import dev.jbox.seccomp.Ret;
+import dev.jbox.seccomp.SeccompData;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "check", mixinStandardHelpOptions = true,
+        description = {"Show what a profile does with one system call, by running the compiled filter",
+                "in jbox's emulator, and which rule of the profile decided it.",
+                "Example: jbox check --profile strict socket AF_VSOCK"})
+final class CheckCommand implements Callable<Integer> {
+
+    @Mixin
+    ProfileOptions profile;
+
+    @Option(names = "--abi", paramLabel = "ABI",
+            description = "ABI the call is made through: the native one (default), its compat ABI (i386, arm) or x32.")
+    String abi;
+
+    @Option(names = "--json", description = "Machine-readable output.")
+    boolean json;
+
+    @Parameters(index = "0", paramLabel = "SYSCALL", description = "Name or number.")
+    String syscall;
+
+    @Parameters(index = "1..*", paramLabel = "ARG",
+            description = "Up to six arguments: numbers (0x.. for hex) or constants such as AF_VSOCK, TIOCSTI.")
+    List<String> args = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+        Arch nativeArch = profile.arch();
+        Arch via = abi == null ? nativeArch : ProfileOptions.parseArch(abi);
+        if (args.size() > 6) {
+            throw new ConfigException("a system call has at most 6 arguments, got " + args.size());
+        }
+        int nr = number(via, syscall);
+        long[] a = new long[6];
+        for (int i = 0; i < args.size(); i++) {
+            OptionalLong v = Constants.parse(args.get(i));
+            if (v.isEmpty()) {
+                throw new ConfigException("argument " + (i + 1) + " '" + args.get(i) + "' is not a number or a known constant"
+                        + Suggest.hint(args.get(i), Constants.names()));
+            }
+            a[i] = v.getAsLong();
+        }
+        Policy policy = profile.policy();
+        Program p = profile.compile();
+        Emulator.Result r = Emulator.trace(p, new SeccompData(nr, via.auditArch(), 0, a));
+        Action action = Ret.decode(r.ret());
+        Reference.Verdict why = Reference.decide(policy, nativeArch, via.auditArch(), nr, a);
+        if (!why.action().equals(action)) {
+            // The compiled program and the model disagree: a compiler bug. Say so loudly.
+            throw new IllegalStateException("filter says " + action + " but the profile says " + why.action());
+        }
+        String name = via.syscalls().name(nr).orElse("syscall " + Integer.toUnsignedString(nr));
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("profile", policy.name());
+            m.put("arch", nativeArch.id());
+            m.put("abi", via.id());
+            m.put("syscall", name);
+            m.put("nr", nr & 0xFFFFFFFFL);
+            m.put("args", java.util.Arrays.stream(a).mapToObj(Long::toUnsignedString).toList());
+            m.put("action", action.toString());
+            m.put("ret", r.ret() & 0xFFFFFFFFL);
+            m.put("executed", r.executed());
+            m.put("rule", why.rule().map(x -> x.origin()).orElse(null));
+            m.put("why", why.why());
+            System.out.println(Json.of(m));
+        } else {
+            StringBuilder sb = new StringBuilder();
+            sb.append(name).append('(');
+            for (int i = 0; i < args.size(); i++) {
+                sb.append(i == 0 ? "" : ", ").append(String.format("0x%x", a[i]));
+            }
+            sb.append(") on ").append(via.id()).append(" under '").append(policy.name()).append("': ")
+                    .append(Ret.describe(r.ret())).append('\n');
+            sb.append("  why: ").append(why.rule().map(x -> "rule from " + x.origin() + ": ").orElse(""))
+                    .append(why.why()).append('\n');
+            sb.append("  filter: ").append(r.executed()).append(" of ").append(p.length())
+                    .append(" instructions executed\n");
+            System.out.print(sb);
+        }
+        return 0;
+    }
+
+    static int number(Arch abi, String syscall) throws ConfigException {
+        OptionalInt n = abi.syscalls().number(syscall);
+        if (n.isPresent()) {
+            return n.getAsInt();
+        }
+        if (!syscall.isEmpty() && Character.isDigit(syscall.charAt(0))) {
+            OptionalLong v = Constants.parse(syscall);
+            if (v.isPresent() && v.getAsLong() >= 0 && v.getAsLong() <= 0xFFFFFFFFL) {
+                return (int) v.getAsLong();
+            }
+        }
+        List<String> names = abi.syscalls().all().stream().map(s -> s.name()).toList();
+        throw new ConfigException("unknown syscall '" + syscall + "' on " + abi.id() + Suggest.hint(syscall, names));
+    }
+}

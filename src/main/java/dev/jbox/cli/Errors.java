@@ -1,0 +1,91 @@
+package dev.jbox.cli;
+
+import dev.jbox.config.ConfigException;
+import dev.jbox.launch.LaunchException;
+import dev.jbox.nativ.NativeException;
+import dev.jbox.seccomp.CompileException;
+import dev.jbox.seccomp.InvalidProgramException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+
+/**
+ * The one place where errors become exit codes and one line on stderr.
+ *
+ * <p>{@code run} and {@code bwrap} pass the command's own status through, so their own
+ * errors use 125 (like {@code env}, {@code timeout}, {@code docker run}), 126 for a command
+ * that cannot be executed and 127 for one that is not found. The other commands (compile,
+ * check, explain, disasm, ...) exit 2 on bad input, like most Unix tools.
+ */
+final class Errors {
+    private Errors() {
+    }
+
+    static final int LAUNCH_ERROR = 125;
+    static final int NOT_EXECUTABLE = 126;
+    static final int NOT_FOUND = 127;
+    static final int USAGE = 2;
+
+    /** Commands whose other exit codes belong to the sandboxed command. */
+    static boolean isLauncher(CommandLine cl) {
+        String n = cl.getCommandName();
+        return n.equals("run") || n.equals("bwrap");
+    }
+
+    static int errorCode(CommandLine cl) {
+        return isLauncher(cl) ? LAUNCH_ERROR : USAGE;
+    }
+
+    static int onBadUsage(CommandLine.ParameterException ex, String[] args) {
+        CommandLine cl = ex.getCommandLine();
+        String name = cl.getCommandSpec().qualifiedName();
+        cl.getErr().println(name + ": " + ex.getMessage() + " (see '" + name + " --help')");
+        return errorCode(cl);
+    }
+
+    static int onFailure(Exception ex, CommandLine cl, CommandLine.ParseResult parsed) {
+        PrintWriter err = cl.getErr();
+        if (Debug.enabled) {
+            ex.printStackTrace(err);
+        }
+        String name = "jbox";
+        int code = errorCode(cl);
+        String msg = switch (ex) {
+            case LaunchException le -> {
+                code = switch (le.kind()) {
+                    case NOT_FOUND -> NOT_FOUND;
+                    case NOT_EXECUTABLE -> NOT_EXECUTABLE;
+                    case BWRAP_MISSING, FAILED -> code;
+                };
+                yield le.getMessage();
+            }
+            case ConfigException ce -> ce.getMessage();
+            case CompileException ce -> "cannot compile the filter: " + ce.getMessage();
+            case InvalidProgramException ip -> "invalid BPF program: " + ip.getMessage();
+            case NativeException ne -> ne.getMessage();
+            case UsageException ue -> ue.getMessage();
+            case java.io.IOException io -> io.getMessage() == null ? io.toString() : io.toString();
+            default -> "internal error: " + ex + (Debug.enabled ? "" : " (run with --debug for details)");
+        };
+        if (isLauncher(cl) && code == LAUNCH_ERROR) {
+            msg = msg + "; nothing was run";
+        }
+        err.println(name + ": " + msg);
+        err.flush();
+        return code;
+    }
+
+    /** A problem with how options were combined, found after parsing. */
+    static final class UsageException extends Exception {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    /** Set by --debug. */
+    static final class Debug {
+        static boolean enabled;
+
+        private Debug() {
+        }
+    }
+}

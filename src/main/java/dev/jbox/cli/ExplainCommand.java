@@ -1,0 +1,130 @@
+package dev.jbox.cli;
+
+import dev.jbox.arch.Arch;
+import dev.jbox.config.ProfileSpec;
+import dev.jbox.config.Profiles;
+import dev.jbox.policy.Policy;
+import dev.jbox.policy.Rule;
+import dev.jbox.seccomp.Compiler;
+import dev.jbox.seccomp.Emulator;
+import dev.jbox.seccomp.Program;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "explain", mixinStandardHelpOptions = true,
+        description = "Print a profile's rules, grouped, with their action and reason, and what the compiled filter looks like.")
+final class ExplainCommand implements Callable<Integer> {
+
+    @Mixin
+    ProfileOptions profile;
+
+    @Option(names = "--json", description = "Machine-readable output.")
+    boolean json;
+
+    /** Rules that say the same thing about several syscalls, shown together. */
+    record Entry(String action, String conditions, String reason, String origin, List<String> syscalls) {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Arch arch = profile.arch();
+        Policy policy = profile.policy();
+        Program p = Compiler.compile(policy, arch);
+        Map<String, Entry> entries = new LinkedHashMap<>();
+        for (Rule r : policy.rules()) {
+            String conds = r.conditions().isEmpty() ? "" : r.conditions().toString();
+            String key = r.action() + "|" + conds + "|" + r.reason() + "|" + r.origin();
+            entries.computeIfAbsent(key, k -> new Entry(r.action().toString(), conds, r.reason(), r.origin(), new ArrayList<>()))
+                    .syscalls().add(r.syscall());
+        }
+        List<String> chain = new ArrayList<>();
+        for (String n = policy.name(); n != null; ) {
+            chain.add(n);
+            n = Profiles.builtin().spec(n).flatMap(ProfileSpec::parent).orElse(null);
+        }
+        int cacheable = 0;
+        int known = 0;
+        for (var s : arch.syscalls().all()) {
+            known++;
+            if (Emulator.isConstAllow(p, arch, s.nr())) {
+                cacheable++;
+            }
+        }
+        Map<String, List<String>> skipped = new LinkedHashMap<>();
+        for (Arch a : p.arches()) {
+            skipped.put(a.id(), Compiler.skippedNames(policy, a));
+        }
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("profile", policy.name());
+            m.put("extends", chain.subList(1, chain.size()));
+            m.put("description", Profiles.builtin().spec(policy.name()).map(ProfileSpec::description).orElse(""));
+            m.put("default_action", policy.defaultAction().toString());
+            m.put("arches", p.arches().stream().map(Arch::id).toList());
+            m.put("future_syscalls", policy.futureAction().map(Object::toString).orElse("default"));
+            List<Object> rs = new ArrayList<>();
+            for (Entry e : entries.values()) {
+                Map<String, Object> x = new LinkedHashMap<>();
+                x.put("action", e.action());
+                x.put("syscalls", e.syscalls());
+                x.put("conditions", e.conditions());
+                x.put("reason", e.reason());
+                x.put("from", e.origin());
+                rs.add(x);
+            }
+            m.put("rules", rs);
+            m.put("skipped", skipped);
+            m.put("instructions", p.length());
+            m.put("cacheable_syscalls", cacheable);
+            m.put("known_syscalls", known);
+            System.out.println(Json.of(m));
+            return 0;
+        }
+        StringBuilder sb = new StringBuilder();
+        sb.append("profile ").append(policy.name());
+        if (chain.size() > 1) {
+            sb.append(" (extends ").append(String.join(" -> ", chain.subList(1, chain.size()))).append(')');
+        }
+        sb.append('\n');
+        Profiles.builtin().spec(policy.name()).map(ProfileSpec::description).filter(d -> !d.isEmpty())
+                .ifPresent(d -> sb.append("  ").append(d).append('\n'));
+        sb.append("  default action: ").append(policy.defaultAction()).append('\n');
+        sb.append("  architectures:  ").append(String.join(", ", p.arches().stream().map(Arch::id).toList()))
+                .append("; any other: ").append(policy.badArchAction());
+        if (arch == Arch.X86_64) {
+            sb.append("; x32: ").append(Policy.X32_ACTION);
+        }
+        sb.append('\n');
+        policy.futureAction().ifPresent(f -> sb.append("  syscalls newer than jbox's tables (above ")
+                .append(arch.syscalls().maxNumber()).append(" on ").append(arch.id()).append("): ").append(f).append('\n'));
+        sb.append("\nrules (first match wins, in this order):\n");
+        for (Entry e : entries.values()) {
+            sb.append("  ").append(e.action());
+            if (!e.conditions().isEmpty()) {
+                sb.append(" when ").append(e.conditions());
+            }
+            sb.append("  [").append(e.origin()).append("]\n");
+            sb.append("      ").append(String.join(" ", e.syscalls())).append('\n');
+            if (!e.reason().isEmpty()) {
+                sb.append("      why: ").append(e.reason()).append('\n');
+            }
+        }
+        for (var s : skipped.entrySet()) {
+            if (!s.getValue().isEmpty()) {
+                sb.append("\nnot on ").append(s.getKey()).append(" (skipped there): ")
+                        .append(String.join(" ", s.getValue())).append('\n');
+            }
+        }
+        sb.append("\nfilter for ").append(arch.id()).append(": ").append(p.length()).append(" instructions; ")
+                .append(cacheable).append(" of ").append(known)
+                .append(" native syscalls are always allowed without running it (kernel cache)\n");
+        System.out.print(sb);
+        return 0;
+    }
+}

@@ -1,0 +1,25 @@
+package dev.jbox.cli;
+
+import picocli.CommandLine.Command;
+
+@Command(name = "jbox",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Run commands in a bubblewrap sandbox under a seccomp filter that jbox compiles itself.",
+        subcommands = {RunCommand.class, CompileCommand.class, CheckCommand.class, DisasmCommand.class,
+                ExplainCommand.class, ProfilesCommand.class},
+        footerHeading = "%nExit status:%n",
+        footer = {
+                "  run: the command's own status; 125 for jbox's own errors (bad option, config, filter,",
+                "       bwrap missing), 126 if the command cannot be executed, 127 if it is not found.",
+                "       Once bwrap runs, bwrap's own failures (e.g. no user namespaces) exit 1.",
+                "  compile, check, disasm, explain, profiles: 0 on success, 2 on bad input."})
+final class Jbox implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}

@@ -1,0 +1,26 @@
+package dev.jbox.cli;
+
+import dev.jbox.config.Groups;
+import dev.jbox.config.ProfileSpec;
+import dev.jbox.config.Profiles;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+
+@Command(name = "profiles", mixinStandardHelpOptions = true,
+        description = "List the profiles and the syscall groups, one line each.")
+final class ProfilesCommand implements Callable<Integer> {
+    @Override
+    public Integer call() {
+        StringBuilder sb = new StringBuilder("profiles:\n");
+        for (ProfileSpec s : Profiles.builtin().all()) {
+            sb.append(String.format("  %-10s %s%n", s.name(), s.description()));
+        }
+        sb.append(String.format("  %-10s %s%n", "none", "no seccomp filter (namespaces only)"));
+        sb.append("\ngroups:\n");
+        for (Groups.Group g : Groups.builtin().all()) {
+            sb.append(String.format("  %-16s %s%n", "@" + g.name(), g.description()));
+        }
+        System.out.print(sb);
+        return 0;
+    }
+}

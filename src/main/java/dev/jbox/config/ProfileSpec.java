@@ -1,0 +1,33 @@
+package dev.jbox.config;
+
+import dev.jbox.policy.Action;
+import dev.jbox.policy.ArchScope;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A profile as written in a preset or a user's file, before {@code extends} and groups are
+ * resolved. Absent settings are inherited from the parent.
+ *
+ * @param origin         where it was defined ("preset" or a file name), for messages
+ * @param futureSyscalls errno name for syscall numbers newer than jbox's tables, or "none"
+ */
+public record ProfileSpec(
+        String name,
+        String origin,
+        String description,
+        Optional<String> parent,
+        Optional<Action> defaultAction,
+        Optional<Integer> defaultErrno,
+        Optional<ArchScope> arches,
+        Optional<String> futureSyscalls,
+        List<String> allow,
+        List<String> deny,
+        List<RuleSpec> rules) {
+
+    public ProfileSpec {
+        allow = List.copyOf(allow);
+        deny = List.copyOf(deny);
+        rules = List.copyOf(rules);
+    }
+}

@@ -1,0 +1,75 @@
+package dev.jbox.config;
+
+import com.electronwill.nightconfig.core.Config;
+import com.electronwill.nightconfig.core.io.ParsingException;
+import com.electronwill.nightconfig.toml.TomlParser;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
+import java.util.Set;
+
+/**
+ * Reads TOML with night-config (small and quick to load, which matters on jbox's start-up
+ * path) and turns its errors into one-line messages with the file, line and column. The
+ * parser reads one character at a time, so the position it had reached when it failed is
+ * the position of the error.
+ */
+final class TomlFiles {
+    private TomlFiles() {
+    }
+
+    static Config parse(String text, String source) throws ConfigException {
+        Position pos = new Position(new StringReader(text));
+        try {
+            return new TomlParser().parse(pos);
+        } catch (ParsingException e) {
+            String msg = e.getMessage() == null ? "syntax error" : e.getMessage().strip();
+            throw new ConfigException(source + ":" + pos.line + ":" + pos.column + ": TOML syntax error: " + msg);
+        }
+    }
+
+    /** Refuses keys outside {@code allowed}, naming the nearest valid key. */
+    static void checkKeys(Config table, Set<String> allowed, String where) throws ConfigException {
+        for (String key : table.valueMap().keySet()) {
+            if (!allowed.contains(key)) {
+                throw new ConfigException(where + ": unknown key '" + key + "'" + Suggest.hint(key, allowed));
+            }
+        }
+    }
+
+    /** Counts lines and columns of what the parser has consumed. */
+    private static final class Position extends Reader {
+        private final Reader in;
+        int line = 1;
+        int column = 0;
+
+        Position(Reader in) {
+            this.in = in;
+        }
+
+        @Override
+        public int read(char[] buf, int off, int len) throws IOException {
+            // One character per call, so the count stops exactly where the parser stopped.
+            if (len == 0) {
+                return 0;
+            }
+            int c = in.read();
+            if (c < 0) {
+                return -1;
+            }
+            if (c == '\n') {
+                line++;
+                column = 0;
+            } else {
+                column++;
+            }
+            buf[off] = (char) c;
+            return 1;
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
+    }
+}

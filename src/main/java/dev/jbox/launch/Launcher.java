@@ -1,0 +1,99 @@
+package dev.jbox.launch;
+
+import dev.jbox.nativ.NativeException;
+import dev.jbox.nativ.Posix;
+import dev.jbox.seccomp.Program;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The last step of {@code run}: hand the filter to bwrap through a sealed memfd and
+ * become bwrap with {@code execve}, so that the PID, the terminal and the exit status are
+ * bwrap's (and through it the command's). {@code ProcessBuilder} cannot do this: it
+ * closes every fd above 2 in the child, so bwrap would never see the filter.
+ */
+public final class Launcher {
+    private Launcher() {
+    }
+
+    /** Environment variables that carry jbox's own state and must not reach the command. */
+    static final List<String> PRIVATE_ENV = List.of("JBOX_CALLER_FDS", "JBOX_NOFILE_SOFT", "JBOX_SELF");
+
+    /**
+     * What to exec.
+     *
+     * @param bwrap   absolute path of the real bwrap
+     * @param options bwrap's options before {@code --seccomp} (the sandbox layout)
+     * @param command the command and its arguments
+     * @param filter  the program for {@code --seccomp}, or empty for an unfiltered run
+     */
+    public record Plan(Path bwrap, List<String> options, List<String> command, Optional<Program> filter) {
+        public Plan {
+            options = List.copyOf(options);
+            command = List.copyOf(command);
+        }
+
+        /** bwrap's argv with the filter on {@code fd}. */
+        public List<String> argv(int fd) {
+            List<String> a = new ArrayList<>();
+            a.add("bwrap");
+            a.addAll(options);
+            if (filter.isPresent()) {
+                a.add("--seccomp");
+                a.add(Integer.toString(fd));
+            }
+            a.add("--");
+            a.addAll(command);
+            return a;
+        }
+    }
+
+    /** The command's environment: jbox's own minus jbox's private variables. */
+    public static List<String> environment(Map<String, String> env) {
+        List<String> out = new ArrayList<>();
+        for (var e : env.entrySet()) {
+            if (!PRIVATE_ENV.contains(e.getKey())) {
+                out.add(e.getKey() + "=" + e.getValue());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Writes the filter, cleans up the JVM's process state and execs bwrap. Returns only
+     * by throwing; on any failure nothing has run.
+     *
+     * @param nofileSoft the caller's soft RLIMIT_NOFILE to restore, or -1
+     */
+    public static void exec(Plan plan, List<String> env, long nofileSoft) throws LaunchException {
+        try {
+            int fd = -1;
+            if (plan.filter().isPresent()) {
+                fd = Posix.sealedFilterFd("jbox-seccomp", plan.filter().get().packed());
+            }
+            // Only the filter may cross into bwrap: the JVM's own fds (jar files, /dev/random,
+            // whatever a library opened) must not.
+            if (fd >= 0) {
+                Posix.cloexecAllExcept(fd);
+            } else {
+                Posix.cloexecAllExcept();
+            }
+            if (nofileSoft >= 0) {
+                long[] cur = Posix.nofileLimit();
+                if (cur[0] != nofileSoft) {
+                    Posix.setNofileSoftLimit(Math.min(nofileSoft, cur[1] < 0 ? nofileSoft : cur[1]));
+                }
+            }
+            // The JVM blocks some signals on its threads; execve keeps the mask, so the
+            // command would inherit it. Dispositions need no reset: execve resets caught ones.
+            Posix.clearSignalMask();
+            Posix.execve(plan.bwrap().toString(), plan.argv(fd), env);
+            throw new LaunchException(LaunchException.Kind.FAILED, "execve returned without an error");
+        } catch (NativeException e) {
+            throw new LaunchException(LaunchException.Kind.FAILED, "cannot start bwrap: " + e.getMessage(), e);
+        }
+    }
+}

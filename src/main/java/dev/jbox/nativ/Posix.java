@@ -1,0 +1,694 @@
+package dev.jbox.nativ;
+
+import dev.jbox.nativ.gen.Libc;
+import dev.jbox.nativ.gen.posix_spawnattr_t;
+import dev.jbox.nativ.gen.rlimit;
+import dev.jbox.nativ.gen.sock_filter;
+import dev.jbox.nativ.gen.sock_fprog;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The safe, errno-aware face of the libc calls jbox makes. This is the only
+ * place (together with the generated {@code dev.jbox.nativ.gen}) that touches
+ * {@code java.lang.foreign}; callers see ints, longs, strings and
+ * {@link NativeException}.
+ *
+ * <p>The jextract-generated bindings do not capture {@code errno}, so every call
+ * whose failure is reported through {@code errno} goes through a downcall handle
+ * built here with {@code Linker.Option.captureCallState("errno")}, from the
+ * generated layouts ({@code Libc.C_INT}, ...) in the generated descriptors' shapes
+ * (a test keeps the two equal); variadic functions ({@code fcntl}, {@code prctl},
+ * {@code syscall}) use the generated invoker's address and one fixed shape with
+ * {@code Linker.Option.firstVariadicArg}. Each such handle lives in its own holder
+ * class, so it is created the first time that function is used and then cached.
+ * Functions that return an error number directly
+ * ({@code pthread_sigmask}, {@code posix_spawn*}) or cannot fail
+ * ({@code getpid}, {@code strerror}) use the generated wrappers as they are.
+ *
+ * <p>Seccomp filters are passed as {@code long[]}, one element per
+ * {@code struct sock_filter}, packed as bits 0-15 {@code code}, 16-23
+ * {@code jt}, 24-31 {@code jf}, 32-63 {@code k}.
+ */
+public final class Posix {
+
+    /** {@code RLIM_INFINITY} as {@link #nofileLimit()} reports it (all bits set). */
+    public static final long RLIM_INFINITY = -1L;
+
+    private Posix() {
+    }
+
+    // ------------------------------------------------------------------ errno capture
+
+    /** The call-state layout and the option that captures errno; built on first use. */
+    private static final class Errno {
+        static final StructLayout LAYOUT = Linker.Option.captureStateLayout();
+        static final long OFFSET = LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("errno"));
+        static final Linker.Option CAPTURE = Linker.Option.captureCallState("errno");
+
+        private Errno() {
+        }
+    }
+
+    private static MemorySegment symbol(String name) {
+        Optional<MemorySegment> address = Linker.nativeLinker().defaultLookup().find(name);
+        if (address.isEmpty()) {
+            throw new UnsatisfiedLinkError("unresolved symbol: " + name);
+        }
+        return address.get();
+    }
+
+    private static MethodHandle errnoHandle(String name, FunctionDescriptor descriptor) {
+        return Linker.nativeLinker().downcallHandle(symbol(name), descriptor, Errno.CAPTURE);
+    }
+
+    private static MethodHandle errnoVariadicHandle(MemorySegment address, FunctionDescriptor descriptor,
+                                                    int firstVariadicArg) {
+        return Linker.nativeLinker().downcallHandle(address, descriptor, Errno.CAPTURE,
+                Linker.Option.firstVariadicArg(firstVariadicArg));
+    }
+
+    private static MemorySegment callState(Arena arena) {
+        return arena.allocate(Errno.LAYOUT);
+    }
+
+    private static int errno(MemorySegment callState) {
+        return callState.get(ValueLayout.JAVA_INT, Errno.OFFSET);
+    }
+
+    private static NativeException failure(String call, MemorySegment callState) {
+        return new NativeException(call, errno(callState));
+    }
+
+    private static RuntimeException rethrow(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            return r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return new IllegalStateException("unexpected exception from a downcall", t);
+    }
+
+    // ------------------------------------------------------------------ lazily created handles
+    // Each handle's type is (MemorySegment callState, <C arguments>) -> <C result>.
+    //
+    // The descriptors are the generated ones, restated: the generated holder class behind
+    // Libc.x$descriptor()/x$address() also builds jextract's own (errno-less) handle eagerly,
+    // which would cost a second downcall stub per function at start-up. PosixTest checks that
+    // each DESC here equals Libc.x$descriptor().
+
+    static final class MemfdCreate {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(Libc.C_INT, Libc.C_POINTER, Libc.C_INT);
+        static final MethodHandle MH = errnoHandle("memfd_create", DESC);
+    }
+
+    static final class Write {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(Libc.C_LONG, Libc.C_INT, Libc.C_POINTER,
+                Libc.C_LONG);
+        static final MethodHandle MH = errnoHandle("write", DESC);
+    }
+
+    static final class Lseek {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(Libc.C_LONG, Libc.C_INT, Libc.C_LONG,
+                Libc.C_INT);
+        static final MethodHandle MH = errnoHandle("lseek", DESC);
+    }
+
+    static final class Close {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(Libc.C_INT, Libc.C_INT);
+        static final MethodHandle MH = errnoHandle("close", DESC);
+    }
+
+    static final class CloseRange {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(Libc.C_INT, Libc.C_INT, Libc.C_INT,
+                Libc.C_INT);
+        static final MethodHandle MH = errnoHandle("close_range", DESC);
+    }
+
+    static final class Execve {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(Libc.C_INT, Libc.C_POINTER, Libc.C_POINTER,
+                Libc.C_POINTER);
+        static final MethodHandle MH = errnoHandle("execve", DESC);
+    }
+
+    /** getrlimit and setrlimit share this descriptor (and so one stub). */
+    static final class Getrlimit {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(Libc.C_INT, Libc.C_INT, Libc.C_POINTER);
+        static final MethodHandle MH = errnoHandle("getrlimit", DESC);
+    }
+
+    static final class Setrlimit {
+        static final FunctionDescriptor DESC = Getrlimit.DESC;
+        static final MethodHandle MH = errnoHandle("setrlimit", DESC);
+    }
+
+    static final class Waitpid {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(Libc.C_INT, Libc.C_INT, Libc.C_POINTER,
+                Libc.C_INT);
+        static final MethodHandle MH = errnoHandle("waitpid", DESC);
+    }
+
+    static final class Kill {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(Libc.C_INT, Libc.C_INT, Libc.C_INT);
+        static final MethodHandle MH = errnoHandle("kill", DESC);
+    }
+
+    /** {@code int fcntl(int fd, int cmd, ...)} fixed to one {@code int} variadic argument. */
+    static final class Fcntl {
+        static final MethodHandle MH = errnoVariadicHandle(Libc.fcntl.address(),
+                FunctionDescriptor.of(Libc.C_INT, Libc.C_INT, Libc.C_INT, Libc.C_INT), 2);
+    }
+
+    /** {@code int prctl(int option, ...)} fixed to four {@code unsigned long} variadic arguments. */
+    static final class Prctl {
+        static final MethodHandle MH = errnoVariadicHandle(Libc.prctl.address(),
+                FunctionDescriptor.of(Libc.C_INT, Libc.C_INT, Libc.C_LONG, Libc.C_LONG, Libc.C_LONG, Libc.C_LONG), 1);
+    }
+
+    /** {@code long syscall(long number, ...)} fixed to three {@code long} variadic arguments. */
+    static final class Syscall {
+        static final MethodHandle MH = errnoVariadicHandle(Libc.syscall.address(),
+                FunctionDescriptor.of(Libc.C_LONG, Libc.C_LONG, Libc.C_LONG, Libc.C_LONG, Libc.C_LONG), 1);
+    }
+
+    // ------------------------------------------------------------------ raw calls (throw on -1)
+
+    private static int fcntl(MemorySegment st, int fd, int cmd, int arg) {
+        int r;
+        try {
+            r = (int) Fcntl.MH.invokeExact(st, fd, cmd, arg);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        if (r == -1) {
+            throw failure("fcntl", st);
+        }
+        return r;
+    }
+
+    private static void closeQuietly(MemorySegment st, int fd) {
+        try {
+            int ignored = (int) Close.MH.invokeExact(st, fd);
+        } catch (Throwable ignored) {
+            // best effort on an error path
+        }
+    }
+
+    private static void closeRange(MemorySegment st, int first, int last, int flags) {
+        int r;
+        try {
+            r = (int) CloseRange.MH.invokeExact(st, first, last, flags);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        if (r == -1) {
+            throw failure("close_range", st);
+        }
+    }
+
+    private static void writeFully(MemorySegment st, int fd, MemorySegment data) {
+        long off = 0;
+        long size = data.byteSize();
+        while (off < size) {
+            long n;
+            try {
+                n = (long) Write.MH.invokeExact(st, fd, data.asSlice(off), size - off);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
+            if (n < 0) {
+                if (errno(st) == Libc.EINTR()) {
+                    continue;
+                }
+                throw failure("write", st);
+            }
+            if (n == 0) {
+                throw new NativeException("write", 5 /* EIO */, "wrote 0 bytes of " + (size - off) + " remaining");
+            }
+            off += n;
+        }
+    }
+
+    private static long prctl(MemorySegment st, int option, long a2, long a3, long a4, long a5) {
+        int r;
+        try {
+            r = (int) Prctl.MH.invokeExact(st, option, a2, a3, a4, a5);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        if (r == -1) {
+            throw failure("prctl", st);
+        }
+        return r;
+    }
+
+    private static long syscall(MemorySegment st, long number, long a1, long a2, long a3) {
+        try {
+            return (long) Syscall.MH.invokeExact(st, number, a1, a2, a3);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    private static MemorySegment getrlimit(Arena arena, MemorySegment st, int resource) {
+        MemorySegment rl = rlimit.allocate(arena);
+        int r;
+        try {
+            r = (int) Getrlimit.MH.invokeExact(st, resource, rl);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        if (r == -1) {
+            throw failure("getrlimit", st);
+        }
+        return rl;
+    }
+
+    /** Checks the result of a function that returns 0 or an error number. */
+    private static void checkErrorNumber(String call, int rc) {
+        if (rc != 0) {
+            throw new NativeException(call, rc);
+        }
+    }
+
+    // ------------------------------------------------------------------ filters
+
+    /** Lays {@code insns} out as a {@code struct sock_filter[]} in {@code arena}. */
+    private static MemorySegment encodeFilter(Arena arena, long[] insns) {
+        MemorySegment array = sock_filter.allocateArray(insns.length, arena);
+        for (int i = 0; i < insns.length; i++) {
+            long v = insns[i];
+            MemorySegment insn = sock_filter.asSlice(array, i);
+            sock_filter.code(insn, (short) v);
+            sock_filter.jt(insn, (byte) (v >>> 16));
+            sock_filter.jf(insn, (byte) (v >>> 24));
+            sock_filter.k(insn, (int) (v >>> 32));
+        }
+        return array;
+    }
+
+    /**
+     * memfd_create(name, MFD_CLOEXEC|MFD_ALLOW_SEALING); writes the filter, seals it
+     * (F_SEAL_SHRINK|F_SEAL_GROW|F_SEAL_WRITE|F_SEAL_SEAL), lseek(fd,0,SEEK_SET), clears
+     * FD_CLOEXEC; returns the fd. {@code insns} holds one element per struct sock_filter packed
+     * as: bits 0-15 code, 16-23 jt, 24-31 jf, 32-63 k. Writes in a loop until all bytes are
+     * written. On failure the memfd is closed and a {@link NativeException} is thrown.
+     */
+    public static int sealedFilterFd(String name, long[] insns) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(insns, "insns");
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment st = callState(arena);
+            MemorySegment filter = encodeFilter(arena, insns);
+            MemorySegment cName = arena.allocateFrom(name);
+            int fd;
+            try {
+                fd = (int) MemfdCreate.MH.invokeExact(st, cName, Libc.MFD_CLOEXEC() | Libc.MFD_ALLOW_SEALING());
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
+            if (fd == -1) {
+                throw failure("memfd_create", st);
+            }
+            boolean ok = false;
+            try {
+                writeFully(st, fd, filter);
+                fcntl(st, fd, Libc.F_ADD_SEALS(),
+                        Libc.F_SEAL_SHRINK() | Libc.F_SEAL_GROW() | Libc.F_SEAL_WRITE() | Libc.F_SEAL_SEAL());
+                long pos;
+                try {
+                    pos = (long) Lseek.MH.invokeExact(st, fd, 0L, Libc.SEEK_SET());
+                } catch (Throwable t) {
+                    throw rethrow(t);
+                }
+                if (pos == -1) {
+                    throw failure("lseek", st);
+                }
+                int flags = fcntl(st, fd, Libc.F_GETFD(), 0);
+                fcntl(st, fd, Libc.F_SETFD(), flags & ~Libc.FD_CLOEXEC());
+                ok = true;
+                return fd;
+            } finally {
+                if (!ok) {
+                    closeQuietly(st, fd);
+                }
+            }
+        }
+    }
+
+    /**
+     * Installs a filter on the calling thread: seccomp(SECCOMP_SET_MODE_FILTER, 0, &amp;prog) via
+     * syscall(), falling back to prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &amp;prog) on ENOSYS.
+     * Same packing as {@link #sealedFilterFd}. The caller must have set no_new_privs (see
+     * {@link #setNoNewPrivs()}) or hold CAP_SYS_ADMIN.
+     *
+     * @throws IllegalArgumentException if {@code insns} has more than 65535 elements
+     */
+    public static void installFilter(long[] insns) {
+        Objects.requireNonNull(insns, "insns");
+        if (insns.length > 0xFFFF) {
+            throw new IllegalArgumentException("filter too long: " + insns.length + " instructions");
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment st = callState(arena);
+            MemorySegment prog = sock_fprog.allocate(arena);
+            sock_fprog.len(prog, (short) insns.length);
+            sock_fprog.filter(prog, encodeFilter(arena, insns));
+            long r = syscall(st, Libc.SYS_seccomp(), Libc.SECCOMP_SET_MODE_FILTER(), 0L, prog.address());
+            if (r == -1) {
+                int e = errno(st);
+                if (e != Libc.ENOSYS()) {
+                    throw new NativeException("seccomp", e);
+                }
+                prctl(st, Libc.PR_SET_SECCOMP(), Libc.SECCOMP_MODE_FILTER(), prog.address(), 0L, 0L);
+            }
+        }
+    }
+
+    /** prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) */
+    public static void setNoNewPrivs() {
+        try (Arena arena = Arena.ofConfined()) {
+            prctl(callState(arena), Libc.PR_SET_NO_NEW_PRIVS(), 1L, 0L, 0L, 0L);
+        }
+    }
+
+    // ------------------------------------------------------------------ file descriptors
+
+    /**
+     * Marks every fd &gt;= 3 close-on-exec except those in {@code keep}:
+     * close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) when keep is empty, otherwise per-range
+     * close_range calls around the kept fds; falls back to listing /proc/self/fd when
+     * close_range fails with ENOSYS/EINVAL. Kept fds keep their current flags (use
+     * {@link #setCloexec} to clear FD_CLOEXEC on them).
+     */
+    public static void cloexecAllExcept(int... keep) {
+        int[] kept = keptFds(keep);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment st = callState(arena);
+            int flag = Libc.CLOSE_RANGE_CLOEXEC();
+            try {
+                long lo = 3;
+                for (int fd : kept) {
+                    if (fd > lo) {
+                        closeRange(st, (int) lo, fd - 1, flag);
+                    }
+                    lo = (long) fd + 1;
+                }
+                closeRange(st, (int) lo, ~0 /* ~0U */, flag);
+            } catch (NativeException e) {
+                if (e.errno() != Libc.ENOSYS() && e.errno() != Libc.EINVAL()) {
+                    throw e;
+                }
+                cloexecViaProc(st, kept, e);
+            }
+        }
+    }
+
+    /** The fds &gt;= 3 of {@code keep}, sorted and without duplicates (no streams: start-up time). */
+    private static int[] keptFds(int[] keep) {
+        if (keep == null || keep.length == 0) {
+            return new int[0];
+        }
+        int[] sorted = keep.clone();
+        Arrays.sort(sorted);
+        int n = 0;
+        for (int fd : sorted) {
+            if (fd >= 3 && (n == 0 || sorted[n - 1] != fd)) {
+                sorted[n++] = fd;
+            }
+        }
+        return Arrays.copyOf(sorted, n);
+    }
+
+    /** The /proc/self/fd fallback of {@link #cloexecAllExcept}, on its own (for tests). */
+    static void cloexecAllExceptViaProc(int... keep) {
+        int[] kept = keptFds(keep);
+        try (Arena arena = Arena.ofConfined()) {
+            cloexecViaProc(callState(arena), kept, new NativeException("close_range", Libc.ENOSYS()));
+        }
+    }
+
+    private static void cloexecViaProc(MemorySegment st, int[] sortedKept, NativeException cause) {
+        List<Integer> fds = new ArrayList<>();
+        try (DirectoryStream<Path> dir = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
+            for (Path p : dir) {
+                try {
+                    fds.add(Integer.parseInt(p.getFileName().toString()));
+                } catch (NumberFormatException ignored) {
+                    // not an fd entry
+                }
+            }
+        } catch (IOException | RuntimeException io) {
+            cause.addSuppressed(io);
+            throw cause;
+        }
+        int getfd = Libc.F_GETFD();
+        int setfd = Libc.F_SETFD();
+        int cloexec = Libc.FD_CLOEXEC();
+        int ebadf = Libc.EBADF();
+        for (int fd : fds) {
+            if (fd < 3 || Arrays.binarySearch(sortedKept, fd) >= 0) {
+                continue;
+            }
+            try {
+                int flags = fcntl(st, fd, getfd, 0);
+                if ((flags & cloexec) == 0) {
+                    fcntl(st, fd, setfd, flags | cloexec);
+                }
+            } catch (NativeException e) {
+                if (e.errno() != ebadf) { // the directory stream's own fd is gone by now
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Sets ({@code on}) or clears FD_CLOEXEC on {@code fd} with fcntl(F_GETFD/F_SETFD). */
+    public static void setCloexec(int fd, boolean on) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment st = callState(arena);
+            int flags = fcntl(st, fd, Libc.F_GETFD(), 0);
+            int updated = on ? flags | Libc.FD_CLOEXEC() : flags & ~Libc.FD_CLOEXEC();
+            if (updated != flags) {
+                fcntl(st, fd, Libc.F_SETFD(), updated);
+            }
+        }
+    }
+
+    /** close(fd); EINTR is not retried (Linux has released the fd by then) and is ignored. */
+    public static void close(int fd) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment st = callState(arena);
+            int r;
+            try {
+                r = (int) Close.MH.invokeExact(st, fd);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
+            if (r == -1 && errno(st) != Libc.EINTR()) {
+                throw failure("close", st);
+            }
+        }
+    }
+
+    /** fcntl(fd, F_GET_SEALS) */
+    public static int seals(int fd) {
+        try (Arena arena = Arena.ofConfined()) {
+            return fcntl(callState(arena), fd, Libc.F_GET_SEALS(), 0);
+        }
+    }
+
+    /** isatty(fd); false for any error (including EBADF). */
+    public static boolean isatty(int fd) {
+        return Libc.isatty(fd) == 1;
+    }
+
+    // ------------------------------------------------------------------ signals and limits
+
+    /**
+     * Allocates a sigset_t. Sized by the header's JBOX_SIZEOF_SIGSET_T rather than
+     * {@code sigset_t.allocate}, whose class initialiser builds an array VarHandle (tens of
+     * milliseconds at start-up); PosixTest checks the two sizes agree.
+     */
+    private static MemorySegment allocateSigset(Arena arena) {
+        return arena.allocate(Libc.JBOX_SIZEOF_SIGSET_T(), Libc.C_LONG.byteAlignment());
+    }
+
+    /** Empties the calling thread's signal mask (pthread_sigmask SIG_SETMASK with an empty set). */
+    public static void clearSignalMask() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment set = allocateSigset(arena);
+            checkErrorNumber("sigemptyset", Libc.sigemptyset(set) == 0 ? 0 : Libc.EINVAL());
+            checkErrorNumber("pthread_sigmask", Libc.pthread_sigmask(Libc.SIG_SETMASK(), set, MemorySegment.NULL));
+        }
+    }
+
+    /**
+     * setrlimit(RLIMIT_NOFILE) soft value, keeping the hard limit. {@link #RLIM_INFINITY}
+     * (-1) means unlimited.
+     */
+    public static void setNofileSoftLimit(long soft) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment st = callState(arena);
+            MemorySegment rl = getrlimit(arena, st, Libc.RLIMIT_NOFILE());
+            rlimit.rlim_cur(rl, soft);
+            int r;
+            try {
+                r = (int) Setrlimit.MH.invokeExact(st, Libc.RLIMIT_NOFILE(), rl);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
+            if (r == -1) {
+                throw failure("setrlimit", st);
+            }
+        }
+    }
+
+    /**
+     * getrlimit(RLIMIT_NOFILE) as {@code {soft, hard}}; the values are unsigned rlim_t, so
+     * RLIM_INFINITY shows as {@link #RLIM_INFINITY} (-1).
+     */
+    public static long[] nofileLimit() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment rl = getrlimit(arena, callState(arena), Libc.RLIMIT_NOFILE());
+            return new long[] {rlimit.rlim_cur(rl), rlimit.rlim_max(rl)};
+        }
+    }
+
+    // ------------------------------------------------------------------ processes
+
+    private static MemorySegment cStringArray(Arena arena, List<String> strings, String what) {
+        Objects.requireNonNull(strings, what);
+        MemorySegment array = arena.allocate(ValueLayout.ADDRESS, strings.size() + 1L);
+        for (int i = 0; i < strings.size(); i++) {
+            String s = Objects.requireNonNull(strings.get(i), what + " element");
+            array.setAtIndex(ValueLayout.ADDRESS, i, arena.allocateFrom(s));
+        }
+        array.setAtIndex(ValueLayout.ADDRESS, strings.size(), MemorySegment.NULL);
+        return array;
+    }
+
+    /** execve(path, argv, envp); only returns by throwing NativeException. */
+    public static void execve(String path, List<String> argv, List<String> envp) {
+        Objects.requireNonNull(path, "path");
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment st = callState(arena);
+            MemorySegment cPath = arena.allocateFrom(path);
+            MemorySegment cArgv = cStringArray(arena, argv, "argv");
+            MemorySegment cEnvp = cStringArray(arena, envp, "envp");
+            try {
+                int ignored = (int) Execve.MH.invokeExact(st, cPath, cArgv, cEnvp);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
+            throw failure("execve", st);
+        }
+    }
+
+    /**
+     * posix_spawn(path, argv, envp) with POSIX_SPAWN_SETSIGMASK (an empty mask) and
+     * POSIX_SPAWN_SETSIGDEF (SIGINT, SIGTERM, SIGHUP, SIGQUIT and SIGPIPE reset to their
+     * default action); {@code path} is not searched in PATH. Returns the child's pid.
+     */
+    public static int spawn(String path, List<String> argv, List<String> envp) {
+        Objects.requireNonNull(path, "path");
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cPath = arena.allocateFrom(path);
+            MemorySegment cArgv = cStringArray(arena, argv, "argv");
+            MemorySegment cEnvp = cStringArray(arena, envp, "envp");
+
+            MemorySegment emptyMask = allocateSigset(arena);
+            MemorySegment defaults = allocateSigset(arena);
+            Libc.sigemptyset(emptyMask);
+            Libc.sigemptyset(defaults);
+            for (int sig : new int[] {Libc.SIGINT(), Libc.SIGTERM(), Libc.SIGHUP(), Libc.SIGQUIT(), Libc.SIGPIPE()}) {
+                checkErrorNumber("sigaddset", Libc.sigaddset(defaults, sig) == 0 ? 0 : Libc.EINVAL());
+            }
+
+            MemorySegment attr = posix_spawnattr_t.allocate(arena);
+            checkErrorNumber("posix_spawnattr_init", Libc.posix_spawnattr_init(attr));
+            try {
+                checkErrorNumber("posix_spawnattr_setsigmask", Libc.posix_spawnattr_setsigmask(attr, emptyMask));
+                checkErrorNumber("posix_spawnattr_setsigdefault",
+                        Libc.posix_spawnattr_setsigdefault(attr, defaults));
+                checkErrorNumber("posix_spawnattr_setflags", Libc.posix_spawnattr_setflags(attr,
+                        (short) (Libc.POSIX_SPAWN_SETSIGMASK() | Libc.POSIX_SPAWN_SETSIGDEF())));
+                MemorySegment pid = arena.allocate(Libc.C_INT);
+                checkErrorNumber("posix_spawn",
+                        Libc.posix_spawn(pid, cPath, MemorySegment.NULL, attr, cArgv, cEnvp));
+                return pid.get(ValueLayout.JAVA_INT, 0);
+            } finally {
+                Libc.posix_spawnattr_destroy(attr);
+            }
+        }
+    }
+
+    /** waitpid(pid, &amp;status, 0), retried on EINTR; returns the raw wait status. */
+    public static int waitpid(int pid) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment st = callState(arena);
+            MemorySegment status = arena.allocate(Libc.C_INT);
+            while (true) {
+                int r;
+                try {
+                    r = (int) Waitpid.MH.invokeExact(st, pid, status, 0);
+                } catch (Throwable t) {
+                    throw rethrow(t);
+                }
+                if (r != -1) {
+                    return status.get(ValueLayout.JAVA_INT, 0);
+                }
+                if (errno(st) != Libc.EINTR()) {
+                    throw failure("waitpid", st);
+                }
+            }
+        }
+    }
+
+    /** kill(pid, sig) */
+    public static void kill(int pid, int sig) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment st = callState(arena);
+            int r;
+            try {
+                r = (int) Kill.MH.invokeExact(st, pid, sig);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
+            if (r == -1) {
+                throw failure("kill", st);
+            }
+        }
+    }
+
+    /** getpid() */
+    public static int getpid() {
+        return Libc.getpid();
+    }
+
+    /** strerror(errno) as a Java string. */
+    public static String strerror(int errno) {
+        MemorySegment s = Libc.strerror(errno);
+        if (s.address() == 0) {
+            return "Unknown error " + errno;
+        }
+        return s.reinterpret(Long.MAX_VALUE).getString(0);
+    }
+}
