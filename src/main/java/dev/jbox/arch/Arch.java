@@ -92,7 +92,10 @@ public enum Arch {
      * @throws IllegalStateException if it is not x86_64, aarch64 or riscv64
      */
     public static Arch host() {
-        String osArch = System.getProperty("os.arch", "");
+        return fromOsArch(System.getProperty("os.arch", ""));
+    }
+
+    static Arch fromOsArch(String osArch) {
         return switch (osArch) {
             case "amd64", "x86_64" -> X86_64;
             case "aarch64" -> AARCH64;
