@@ -37,7 +37,7 @@ public final class Groups {
         try (InputStream in = Groups.class.getResourceAsStream("groups.toml")) {
             Config c = TomlFiles.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "groups.toml");
             Map<String, Group> m = new LinkedHashMap<>();
-            for (var e : c.valueMap().entrySet()) {
+            for (var e : c.entrySet()) {
                 Config g = (Config) e.getValue();
                 List<String> members = new ArrayList<>();
                 for (Object o : g.<List<?>>get("syscalls")) {

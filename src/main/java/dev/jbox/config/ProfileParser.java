@@ -28,7 +28,7 @@ final class ProfileParser {
 
     static List<ProfileSpec> parse(Config profiles, String origin) throws ConfigException {
         List<ProfileSpec> out = new ArrayList<>();
-        for (var e : profiles.valueMap().entrySet()) {
+        for (var e : profiles.entrySet()) {
             String where = origin + ": profile '" + e.getKey() + "'";
             if (!(e.getValue() instanceof Config t)) {
                 throw new ConfigException(where + ": must be a table ([profiles." + e.getKey() + "])");

@@ -30,7 +30,8 @@ final class TomlFiles {
 
     /** Refuses keys outside {@code allowed}, naming the nearest valid key. */
     static void checkKeys(Config table, Set<String> allowed, String where) throws ConfigException {
-        for (String key : table.valueMap().keySet()) {
+        for (Config.Entry entry : table.entrySet()) {
+            String key = entry.getKey();
             if (!allowed.contains(key)) {
                 throw new ConfigException(where + ": unknown key '" + key + "'" + Suggest.hint(key, allowed));
             }
