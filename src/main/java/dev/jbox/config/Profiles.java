@@ -54,9 +54,13 @@ public final class Profiles {
     private static Profiles loadBuiltin() {
         try (InputStream in = Profiles.class.getResourceAsStream("presets.toml")) {
             Config c = TomlFiles.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "presets.toml");
-            Map<String, ProfileSpec> m = new LinkedHashMap<>();
+            Map<String, ProfileSpec> parsed = new LinkedHashMap<>();
             for (ProfileSpec s : ProfileParser.parse(c.get("profiles"), "preset")) {
-                m.put(s.name(), s);
+                parsed.put(s.name(), s);
+            }
+            Map<String, ProfileSpec> m = new LinkedHashMap<>(); // in the documented order
+            for (String name : PRESETS) {
+                m.put(name, parsed.get(name));
             }
             // Preset names are checked by the test suite against every table; no need to
             // load all tables on each start.

@@ -151,8 +151,13 @@ class RunIT {
         }
         assertThat(bin.resolve("bwrap")).doesNotExist();
         Path marker = cwd.resolve("marker");
-        Jbox.Result r = Jbox.run(List.of("--profile", "minimal"), List.of("sh", "-c", "touch " + marker),
-                Jbox.Options.in(cwd).withEnv(Map.of("PATH", bin.toString())));
+        Jbox.Result r;
+        try {
+            r = Jbox.run(List.of("--profile", "minimal"), List.of("sh", "-c", "touch " + marker),
+                    Jbox.Options.in(cwd).withEnv(Map.of("PATH", bin.toString())));
+        } finally {
+            Jbox.deleteTree(bin); // links out of the temp dir make @TempDir's cleanup warn
+        }
         assertThat(r.exit()).as("%s", r).isEqualTo(125);
         assertThat(r.stderrLines()).as("%s", r).hasSize(1);
         assertThat(r.stderr()).as("%s", r).contains("bwrap");

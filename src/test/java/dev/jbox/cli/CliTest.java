@@ -1,0 +1,128 @@
+package dev.jbox.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jbox.arch.Arch;
+import dev.jbox.config.Profiles;
+import dev.jbox.seccomp.Compiler;
+import dev.jbox.seccomp.Program;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The reviewer's commands, in-process: outputs, and every bad input's exact message and code. */
+class CliTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void compileWritesTheSameProgramTheLauncherUses() throws Exception {
+        Path out = tmp.resolve("strict.bpf");
+        Cli.Result r = Cli.run("compile", "--profile", "strict", "-o", out.toString());
+        assertThat(r.code()).isZero();
+        Program expected = Compiler.compile(Profiles.builtin().resolve("strict"), Arch.host());
+        assertThat(Files.readAllBytes(out)).isEqualTo(expected.toBytes());
+        assertThat(r.err()).isEqualTo("jbox: wrote " + expected.length() + " instructions (" + expected.length() * 8
+                + " bytes) for x86_64 to " + out + "\n");
+    }
+
+    @Test
+    void compileForAnotherArchitecture() throws Exception {
+        Path out = tmp.resolve("a.bpf");
+        assertThat(Cli.run("compile", "--profile", "minimal", "--arch", "aarch64", "-o", out.toString()).code()).isZero();
+        Program p = Program.fromBytes(Files.readAllBytes(out));
+        assertThat(p.insns()).isEqualTo(Compiler.compile(Profiles.builtin().resolve("minimal"), Arch.AARCH64).insns());
+        Cli.Result json = Cli.run("compile", "-p", "minimal", "--arch", "arm64", "--json", "-o", "-");
+        assertThat(json.out()).startsWith("{\"arches\":[\"aarch64\",\"arm\"],\"length\":" + p.length() + ",");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '#', value = {
+            "compile -p strcit -o x # jbox: unknown profile 'strcit' (did you mean strict?); known profiles: minimal, strict, dev",
+            "compile -p strict --arch sparc -o x # jbox: unknown architecture 'sparc'; known: x86_64, x32, i386, aarch64, arm, riscv64",
+            "compile -p strict --arch i386 -o x # jbox: cannot compile the filter: 'i386' is a compat ABI, not a native architecture; compile for x86_64 instead",
+            "compile -p strict # jbox compile: Missing required option: '--output=FILE' (see 'jbox compile --help')",
+            "check -p strict ptrce # jbox: unknown syscall 'ptrce' on x86_64 (did you mean ptrace?)",
+            "check -p strict socket AF_VSCK # jbox: argument 1 'AF_VSCK' is not a number or a known constant (did you mean AF_VSOCK?)",
+            "check -p strict read 1 2 3 4 5 6 7 # jbox: a system call has at most 6 arguments, got 7",
+            "explain -p zzz # jbox: unknown profile 'zzz'; known profiles: minimal, strict, dev",
+            "disasm # jbox disasm: Error: Missing required argument (specify one of these): (FILE | -p=NAME) (see 'jbox disasm --help')",
+            "frobnicate # jbox: Unmatched argument at index 0: 'frobnicate' (see 'jbox --help')",
+    })
+    void badInputIsOneLineAndExitTwo(String args, String message) {
+        Cli.Result r = Cli.run(args.split(" "));
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo(message + "\n");
+        assertThat(r.out()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '#', value = {
+            "run --no-seccomp --profile strict --dry-run -- true # jbox: --no-seccomp conflicts with --profile: choose one; nothing was run",
+            "run --profile strict --bpf /x --dry-run -- true # jbox: --profile conflicts with --bpf: choose one; nothing was run",
+            "run --profile zzz --dry-run -- true # jbox: unknown profile 'zzz'; known profiles: minimal, strict, dev; nothing was run",
+            "run --bogus --dry-run -- true # jbox run: Unknown option: '--bogus' (see 'jbox run --help')",
+            "run --dry-run # jbox run: Missing required parameter: 'COMMAND' (see 'jbox run --help')",
+            "run --bpf /nonexistent.bpf --dry-run -- true # jbox: /nonexistent.bpf: cannot read: /nonexistent.bpf; nothing was run",
+    })
+    void runErrorsExit125(String args, String message) {
+        Cli.Result r = Cli.run(args.split(" "));
+        assertThat(r.err()).isEqualTo(message + "\n");
+        assertThat(r.code()).isEqualTo(125);
+    }
+
+    @Test
+    void runRefusesABadBpfFile() throws Exception {
+        Path bad = tmp.resolve("bad.bpf");
+        Files.write(bad, new byte[12]);
+        Cli.Result r = Cli.run("run", "--bpf", bad.toString(), "--dry-run", "--", "true");
+        assertThat(r.code()).isEqualTo(125);
+        assertThat(r.err()).isEqualTo("jbox: " + bad + ": not a valid seccomp program: the size (12 bytes) is not a multiple"
+                + " of 8 (struct sock_filter); nothing was run\n");
+    }
+
+    @Test
+    void dryRunShowsTheBwrapCommandLine() {
+        Cli.Result r = Cli.run("run", "--profile", "strict", "--dry-run", "--", "echo", "hello world");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("--unshare-all", "--die-with-parent", "--ro-bind / /", "--tmpfs /tmp",
+                "--seccomp ", "-- echo 'hello world'", "sealed memfd");
+        Cli.Result none = Cli.run("run", "--no-seccomp", "--dry-run", "--", "true");
+        assertThat(none.out()).doesNotContain("--seccomp");
+        assertThat(none.err()).isEqualTo("jbox: warning: no seccomp filter: the command runs with bwrap's namespaces only\n");
+    }
+
+    @Test
+    void checkExplainsTheVerdict() {
+        Cli.Result r = Cli.run("check", "-p", "strict", "socket", "AF_VSOCK");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).startsWith("socket(0x28) on x86_64 under 'strict': ERRNO(EAFNOSUPPORT)\n")
+                .contains("only local, IP and netlink sockets");
+        Cli.Result high = Cli.run("check", "-p", "strict", "socket", "0x100000028");
+        assertThat(high.out()).contains("ERRNO(EAFNOSUPPORT)");
+        Cli.Result ok = Cli.run("check", "-p", "strict", "socket", "AF_INET");
+        assertThat(ok.out()).contains(": ALLOW");
+        Cli.Result compat = Cli.run("check", "-p", "strict", "--abi", "i386", "read");
+        assertThat(compat.out()).contains("KILL_PROCESS").contains("architecture not allowed");
+        Cli.Result x32 = Cli.run("check", "-p", "minimal", "--abi", "x32", "read");
+        assertThat(x32.out()).contains("ERRNO(ENOSYS)").contains("x32");
+        Cli.Result json = Cli.run("check", "-p", "minimal", "--json", "ioctl", "1", "TIOCSTI");
+        assertThat(json.out()).contains("\"action\":\"errno(EPERM)\"", "\"syscall\":\"ioctl\"", "\"executed\":");
+    }
+
+    @Test
+    void explainAndDisasmAndProfiles() {
+        Cli.Result e = Cli.run("explain", "-p", "dev");
+        assertThat(e.out()).startsWith("profile dev (extends strict -> minimal)\n").contains("why: ", "kernel cache");
+        Cli.Result d = Cli.run("disasm", "-p", "minimal");
+        assertThat(d.out()).contains(" 0000: 0x20 0x00 0x00 0x00000004  A = arch", "if (A != ARCH_X86_64)", "return ERRNO(EPERM)");
+        Cli.Result p = Cli.run("profiles");
+        assertThat(p.out()).contains("minimal", "strict", "dev", "@mount", "@debug");
+        Cli.Result ej = Cli.run("explain", "-p", "strict", "--json");
+        assertThat(ej.out()).startsWith("{\"profile\":\"strict\",\"extends\":[\"minimal\"]");
+    }
+}
