@@ -34,7 +34,7 @@ final class DisasmCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Program p;
         if (source.file != null) {
-            p = RunCommand.readBpf(source.file);
+            p = FilterOptions.readBpf(source.file);
         } else {
             ProfileOptions o = new ProfileOptions();
             o.profile = source.profile;

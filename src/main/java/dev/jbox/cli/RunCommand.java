@@ -1,17 +1,11 @@
 package dev.jbox.cli;
 
-import dev.jbox.arch.Arch;
-import dev.jbox.config.ConfigException;
-import dev.jbox.config.Profiles;
 import dev.jbox.launch.Bwrap;
 import dev.jbox.launch.LaunchException;
 import dev.jbox.launch.Launcher;
 import dev.jbox.launch.Mount;
 import dev.jbox.launch.Sandbox;
-import dev.jbox.seccomp.Compiler;
-import dev.jbox.seccomp.InvalidProgramException;
 import dev.jbox.seccomp.Program;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,16 +27,8 @@ import picocli.CommandLine.Parameters;
         sortOptions = false)
 final class RunCommand implements Callable<Integer> {
 
-    @Option(names = {"-p", "--profile"}, paramLabel = "NAME",
-            description = "Seccomp profile: minimal, strict, dev (or JBOX_PROFILE; 'none' for no filter).")
-    String profile;
-
-    @Option(names = "--no-seccomp", description = "Run without a seccomp filter (said once on stderr).")
-    boolean noSeccomp;
-
-    @Option(names = "--bpf", paramLabel = "FILE",
-            description = "Use this raw BPF program (struct sock_filter[]) instead of a profile; it is verified first.")
-    Path bpf;
+    @picocli.CommandLine.Mixin
+    FilterOptions filterOptions;
 
     @Option(names = "--share-net", description = "Keep the host's network.")
     boolean shareNet;
@@ -70,7 +56,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Map<String, String> env = System.getenv();
-        Optional<Program> filter = filter(env);
+        Optional<Program> filter = filterOptions.resolve(env);
         Path bwrap = Bwrap.locate(env.get("PATH"), env.get("JBOX_BWRAP"), env.get("JBOX_SELF"));
         List<Mount.Bind> extra = new ArrayList<>();
         for (int i = 0; i + 1 < binds.size(); i += 2) {
@@ -100,43 +86,6 @@ final class RunCommand implements Callable<Integer> {
             throw new LaunchException(LaunchException.Kind.FAILED, "bind destination must be an absolute path: " + dest);
         }
         return new Mount.Bind(s.toString(), dest, ro);
-    }
-
-    /** The filter the options, JBOX_PROFILE and the defaults ask for; empty for none. */
-    private Optional<Program> filter(Map<String, String> env) throws Exception {
-        if (noSeccomp && (profile != null || bpf != null)) {
-            throw new Errors.UsageException("--no-seccomp conflicts with " + (profile != null ? "--profile" : "--bpf")
-                    + ": choose one");
-        }
-        if (profile != null && bpf != null) {
-            throw new Errors.UsageException("--profile conflicts with --bpf: choose one");
-        }
-        if (bpf != null) {
-            return Optional.of(readBpf(bpf));
-        }
-        String name = noSeccomp ? "none"
-                : profile != null ? profile
-                : env.getOrDefault("JBOX_PROFILE", "").isEmpty() ? Profiles.DEFAULT_PROFILE
-                : env.get("JBOX_PROFILE");
-        if (name.equals("none")) {
-            System.err.println("jbox: warning: no seccomp filter: the command runs with bwrap's namespaces only");
-            return Optional.empty();
-        }
-        return Optional.of(Compiler.compile(Profiles.builtin().resolve(name), Arch.host()));
-    }
-
-    static Program readBpf(Path file) throws ConfigException {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new ConfigException(file + ": cannot read: " + e.getMessage());
-        }
-        try {
-            return Program.fromBytes(bytes);
-        } catch (InvalidProgramException e) {
-            throw new ConfigException(file + ": not a valid seccomp program: " + e.getMessage());
-        }
     }
 
     private static long nofileSoft(Map<String, String> env) {
