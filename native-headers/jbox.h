@@ -16,9 +16,9 @@
 #include <errno.h>          /* EINTR EBADF EINVAL ENOSYS */
 #include <fcntl.h>          /* fcntl F_* FD_CLOEXEC */
 #include <signal.h>         /* pthread_sigmask sigemptyset sigaddset SIG* */
-#include <spawn.h>          /* posix_spawn* */
+#include <spawn.h>          /* posix_spawn* (addclosefrom_np: glibc >= 2.34) */
 #include <string.h>         /* strerror */
-#include <unistd.h>         /* write pwrite lseek close close_range execve syscall getpid isatty */
+#include <unistd.h>         /* write read pwrite lseek close close_range execve syscall getpid isatty pipe2 getpgrp tcgetpgrp */
 #include <sys/mman.h>       /* memfd_create MFD_* */
 #include <sys/prctl.h>      /* prctl PR_* */
 #include <sys/resource.h>   /* getrlimit setrlimit RLIMIT_NOFILE */

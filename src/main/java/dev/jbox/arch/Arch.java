@@ -91,6 +91,29 @@ public enum Arch {
      *
      * @throws IllegalStateException if it is not x86_64, aarch64 or riscv64
      */
+    /**
+     * Every syscall name any of jbox's ABIs knows, reserved numbers included: the names a
+     * profile may use. A name missing on one ABI is skipped there when compiling.
+     */
+    public static java.util.Set<String> allSyscallNames() {
+        return AllNames.NAMES;
+    }
+
+    private static final class AllNames {
+        static final java.util.Set<String> NAMES = collect();
+
+        private static java.util.Set<String> collect() {
+            java.util.Set<String> out = new java.util.TreeSet<>();
+            for (Arch a : values()) {
+                for (Syscall s : a.syscalls().all()) {
+                    out.add(s.name());
+                }
+                out.addAll(a.syscalls().reservedNames());
+            }
+            return java.util.Collections.unmodifiableSet(out);
+        }
+    }
+
     public static Arch host() {
         return fromOsArch(System.getProperty("os.arch", ""));
     }

@@ -30,8 +30,10 @@ public final class SyscallTable {
     private final String[] names;
     private final Map<String, Integer> byName;
     private final int maxNumber;
+    private final List<String> reserved;
 
-    private SyscallTable(Arch arch, String source, int[] nrs, String[] names) {
+    private SyscallTable(Arch arch, String source, int[] nrs, String[] names, List<String> reserved) {
+        this.reserved = List.copyOf(reserved);
         this.arch = arch;
         this.source = source;
         this.nrs = nrs;
@@ -85,6 +87,14 @@ public final class SyscallTable {
      * The first header line of the table's resource, naming the upstream file, commit and
      * git blob it was generated from.
      */
+    /**
+     * Names whose number the kernel only reserves on this ABI (the table line has no entry
+     * point, so the call answers ENOSYS): real syscall names, so profiles may name them.
+     */
+    public List<String> reservedNames() {
+        return reserved;
+    }
+
     public String source() {
         return source;
     }
@@ -138,6 +148,7 @@ public final class SyscallTable {
         String[] names = new String[cap];
         int n = 0;
         String source = null;
+        List<String> reserved = new java.util.ArrayList<>();
         int base = arch.nrBase();
         boolean sorted = true;
         int pos = 0;
@@ -151,6 +162,10 @@ public final class SyscallTable {
             int lineEnd = end > pos && b[end - 1] == '\r' ? end - 1 : end;
             if (lineEnd > pos) {
                 if (b[pos] == '#') {
+                    String text = new String(b, pos, lineEnd - pos, StandardCharsets.UTF_8);
+                    if (text.startsWith("#reserved\t")) {
+                        reserved.add(text.substring(text.lastIndexOf('\t') + 1));
+                    }
                     if (source == null) {
                         int s = pos + 1;
                         while (s < lineEnd && b[s] == ' ') {
@@ -196,7 +211,7 @@ public final class SyscallTable {
         if (!sorted) {
             sortByNumber(nrs, names);
         }
-        return new SyscallTable(arch, source, nrs, names);
+        return new SyscallTable(arch, source, nrs, names, reserved);
     }
 
     private static void sortByNumber(int[] nrs, String[] names) {

@@ -34,7 +34,8 @@ final class ExplainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Arch arch = profile.arch();
-        Policy policy = profile.policy();
+        Profiles profiles = profile.profiles();
+        Policy policy = profiles.resolve(profile.profile);
         Program p = Compiler.compile(policy, arch);
         Map<String, Entry> entries = new LinkedHashMap<>();
         for (Rule r : policy.rules()) {
@@ -46,7 +47,7 @@ final class ExplainCommand implements Callable<Integer> {
         List<String> chain = new ArrayList<>();
         for (String n = policy.name(); n != null; ) {
             chain.add(n);
-            n = Profiles.builtin().spec(n).flatMap(ProfileSpec::parent).orElse(null);
+            n = profiles.spec(n).flatMap(ProfileSpec::parent).orElse(null);
         }
         int cacheable = 0;
         int known = 0;
@@ -64,7 +65,7 @@ final class ExplainCommand implements Callable<Integer> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("profile", policy.name());
             m.put("extends", chain.subList(1, chain.size()));
-            m.put("description", Profiles.builtin().spec(policy.name()).map(ProfileSpec::description).orElse(""));
+            m.put("description", profiles.spec(policy.name()).map(ProfileSpec::description).orElse(""));
             m.put("default_action", policy.defaultAction().toString());
             m.put("arches", p.arches().stream().map(Arch::id).toList());
             m.put("future_syscalls", policy.futureAction().map(Object::toString).orElse("default"));
@@ -92,7 +93,7 @@ final class ExplainCommand implements Callable<Integer> {
             sb.append(" (extends ").append(String.join(" -> ", chain.subList(1, chain.size()))).append(')');
         }
         sb.append('\n');
-        Profiles.builtin().spec(policy.name()).map(ProfileSpec::description).filter(d -> !d.isEmpty())
+        profiles.spec(policy.name()).map(ProfileSpec::description).filter(d -> !d.isEmpty())
                 .ifPresent(d -> sb.append("  ").append(d).append('\n'));
         sb.append("  default action: ").append(policy.defaultAction()).append('\n');
         sb.append("  architectures:  ").append(String.join(", ", p.arches().stream().map(Arch::id).toList()))

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "Run commands in a bubblewrap sandbox under a seccomp filter that jbox compiles itself.",
         subcommands = {RunCommand.class, CompileCommand.class, CheckCommand.class, DisasmCommand.class,
-                ExplainCommand.class, ProfilesCommand.class},
+                ExplainCommand.class, ProfilesCommand.class, ConfigCommand.class},
         footerHeading = "%nExit status:%n",
         footer = {
                 "  run: the command's own status; 125 for jbox's own errors (bad option, config, filter,",

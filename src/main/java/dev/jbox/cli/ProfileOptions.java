@@ -23,6 +23,9 @@ final class ProfileOptions {
             description = "Native architecture to compile for: x86_64, aarch64, riscv64 (default: this machine's).")
     String arch;
 
+    @picocli.CommandLine.Mixin
+    ConfigOption config = new ConfigOption();
+
     Arch arch() throws ConfigException {
         return parseArch(arch);
     }
@@ -36,8 +39,12 @@ final class ProfileOptions {
                 + "; known: " + Arrays.stream(Arch.values()).map(Arch::id).collect(Collectors.joining(", "))));
     }
 
+    Profiles profiles() throws ConfigException {
+        return config.load().allProfiles();
+    }
+
     Policy policy() throws ConfigException {
-        return Profiles.builtin().resolve(profile);
+        return profiles().resolve(profile);
     }
 
     Program compile() throws ConfigException, CompileException {

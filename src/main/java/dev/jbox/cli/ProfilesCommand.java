@@ -2,18 +2,23 @@ package dev.jbox.cli;
 
 import dev.jbox.config.Groups;
 import dev.jbox.config.ProfileSpec;
-import dev.jbox.config.Profiles;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
 @Command(name = "profiles", mixinStandardHelpOptions = true,
         description = "List the profiles and the syscall groups, one line each.")
 final class ProfilesCommand implements Callable<Integer> {
+
+    @picocli.CommandLine.Mixin
+    ConfigOption config;
+
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         StringBuilder sb = new StringBuilder("profiles:\n");
-        for (ProfileSpec s : Profiles.builtin().all()) {
-            sb.append(String.format("  %-10s %s%n", s.name(), s.description()));
+        for (ProfileSpec s : config.load().allProfiles().all()) {
+            String from = s.origin().equals("preset") ? "" : " (" + s.origin() + ")";
+            String ext = s.parent().map(p -> " [extends " + p + "]").orElse("");
+            sb.append(String.format("  %-10s %s%s%s%n", s.name(), s.description(), ext, from));
         }
         sb.append(String.format("  %-10s %s%n", "none", "no seccomp filter (namespaces only)"));
         sb.append("\ngroups:\n");

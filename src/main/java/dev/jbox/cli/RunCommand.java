@@ -1,5 +1,8 @@
 package dev.jbox.cli;
 
+import dev.jbox.config.Bind;
+import dev.jbox.config.ConfigFile;
+import dev.jbox.config.SandboxSettings;
 import dev.jbox.launch.Bwrap;
 import dev.jbox.launch.LaunchException;
 import dev.jbox.launch.Launcher;
@@ -30,6 +33,9 @@ final class RunCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     FilterOptions filterOptions;
 
+    @picocli.CommandLine.Mixin
+    ConfigOption config;
+
     @Option(names = "--share-net", description = "Keep the host's network.")
     boolean shareNet;
 
@@ -56,9 +62,15 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Map<String, String> env = System.getenv();
-        Optional<Program> filter = filterOptions.resolve(env);
+        ConfigFile cfg = config.load();
+        SandboxSettings settings = cfg.sandbox();
+        Optional<Program> filter = filterOptions.resolve(env, cfg);
         Path bwrap = Bwrap.locate(env.get("PATH"), env.get("JBOX_BWRAP"), env.get("JBOX_SELF"));
         List<Mount.Bind> extra = new ArrayList<>();
+        // the file's binds first, the command line's after (later binds win in bwrap)
+        for (Bind b : settings.binds()) {
+            extra.add(bind(b.src(), b.dest(), b.readOnly()));
+        }
         for (int i = 0; i + 1 < binds.size(); i += 2) {
             extra.add(bind(binds.get(i), binds.get(i + 1), false));
         }
@@ -66,14 +78,16 @@ final class RunCommand implements Callable<Integer> {
             extra.add(bind(roBinds.get(i), roBinds.get(i + 1), true));
         }
         boolean root = "root".equals(System.getProperty("user.name"));
-        Sandbox sandbox = Sandbox.standard(Path.of("").toAbsolutePath(), extra, shareNet, root);
-        sandbox.resolveCommand(command.getFirst(), env.get("PATH"));
+        Sandbox sandbox = Sandbox.standard(Path.of("").toAbsolutePath(), extra,
+                shareNet || settings.shareNet().orElse(false), root, settings.hostname(), settings.chdir());
+        Map<String, String> commandEnv = commandEnvironment(env, settings);
+        sandbox.resolveCommand(command.getFirst(), commandEnv.get("PATH"));
         Launcher.Plan plan = new Launcher.Plan(bwrap, sandbox.bwrapArgs(), command, filter);
         if (dryRun) {
             DryRun.print(plan);
             return 0;
         }
-        Launcher.exec(plan, Launcher.environment(env), nofileSoft(env));
+        Launcher.exec(plan, Launcher.environment(commandEnv), nofileSoft(env));
         return Errors.LAUNCH_ERROR; // not reached: exec either replaces us or throws
     }
 
@@ -86,6 +100,22 @@ final class RunCommand implements Callable<Integer> {
             throw new LaunchException(LaunchException.Kind.FAILED, "bind destination must be an absolute path: " + dest);
         }
         return new Mount.Bind(s.toString(), dest, ro);
+    }
+
+    /** The command's environment: jbox's own, as the config's env settings change it. */
+    static Map<String, String> commandEnvironment(Map<String, String> env, SandboxSettings s) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        if (s.clearEnv()) {
+            // PATH stays: without it the command could not be found as jbox found it
+            if (env.containsKey("PATH")) {
+                out.put("PATH", env.get("PATH"));
+            }
+        } else {
+            out.putAll(env);
+        }
+        s.unsetEnv().forEach(out::remove);
+        out.putAll(s.setEnv());
+        return out;
     }
 
     private static long nofileSoft(Map<String, String> env) {

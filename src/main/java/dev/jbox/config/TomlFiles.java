@@ -24,7 +24,7 @@ final class TomlFiles {
             return new TomlParser().parse(pos);
         } catch (ParsingException e) {
             String msg = e.getMessage() == null ? "syntax error" : e.getMessage().strip();
-            throw new ConfigException(source + ":" + pos.line + ":" + pos.column + ": TOML syntax error: " + msg);
+            throw new ConfigException(source + ":" + pos.lastLine + ":" + pos.lastColumn + ": TOML syntax error: " + msg);
         }
     }
 
@@ -38,11 +38,13 @@ final class TomlFiles {
         }
     }
 
-    /** Counts lines and columns of what the parser has consumed. */
+    /** Tracks the line and column (1-based) of the last character the parser consumed. */
     private static final class Position extends Reader {
         private final Reader in;
-        int line = 1;
-        int column = 0;
+        private int line = 1;
+        private int column = 0;
+        int lastLine = 1;
+        int lastColumn = 1;
 
         Position(Reader in) {
             this.in = in;
@@ -58,11 +60,12 @@ final class TomlFiles {
             if (c < 0) {
                 return -1;
             }
+            column++;
+            lastLine = line;
+            lastColumn = column;
             if (c == '\n') {
                 line++;
                 column = 0;
-            } else {
-                column++;
             }
             buf[off] = (char) c;
             return 1;

@@ -15,15 +15,21 @@ import java.util.Optional;
  * @param shareNet keep the host network
  * @param chdir   working directory inside the sandbox
  * @param dropCaps add {@code --cap-drop ALL} (bwrap run as root keeps its capabilities otherwise)
+ * @param hostname the sandbox's host name, if set
  */
-public record Sandbox(List<Mount> mounts, boolean shareNet, String chdir, boolean dropCaps) {
+public record Sandbox(List<Mount> mounts, boolean shareNet, String chdir, boolean dropCaps, Optional<String> hostname) {
 
     public Sandbox {
         mounts = List.copyOf(mounts);
     }
 
-    /** The default layout around {@code cwd}, with the user's extra binds last. */
-    public static Sandbox standard(Path cwd, List<Mount.Bind> extra, boolean shareNet, boolean root) {
+    /**
+     * The default layout around {@code cwd}, with the user's extra binds last.
+     *
+     * @param chdir the working directory inside the sandbox, if not {@code cwd}
+     */
+    public static Sandbox standard(Path cwd, List<Mount.Bind> extra, boolean shareNet, boolean root,
+                                   Optional<String> hostname, Optional<String> chdir) {
         List<Mount> m = new ArrayList<>();
         m.add(new Mount.Bind("/", "/", true));
         m.add(new Mount.Dev("/dev"));
@@ -34,7 +40,7 @@ public record Sandbox(List<Mount> mounts, boolean shareNet, String chdir, boolea
         String dir = cwd.toAbsolutePath().normalize().toString();
         m.add(new Mount.Bind(dir, dir, false));
         m.addAll(extra);
-        return new Sandbox(m, shareNet, dir, root);
+        return new Sandbox(m, shareNet, chdir.orElse(dir), root, hostname);
     }
 
     /** bwrap's arguments for this sandbox, up to (not including) the seccomp option. */
@@ -45,6 +51,10 @@ public record Sandbox(List<Mount> mounts, boolean shareNet, String chdir, boolea
             a.add("--share-net");
         }
         a.add("--die-with-parent");
+        hostname.ifPresent(h -> {
+            a.add("--hostname");
+            a.add(h);
+        });
         if (dropCaps) {
             a.add("--cap-drop");
             a.add("ALL");

@@ -1,6 +1,7 @@
 package dev.jbox.nativ;
 
 import dev.jbox.nativ.gen.Libc;
+import dev.jbox.nativ.gen.posix_spawn_file_actions_t;
 import dev.jbox.nativ.gen.posix_spawnattr_t;
 import dev.jbox.nativ.gen.rlimit;
 import dev.jbox.nativ.gen.sock_filter;
@@ -170,6 +171,17 @@ public final class Posix {
         static final MethodHandle MH = errnoHandle("kill", DESC);
     }
 
+    static final class Read {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(Libc.C_LONG, Libc.C_INT, Libc.C_POINTER,
+                Libc.C_LONG);
+        static final MethodHandle MH = errnoHandle("read", DESC);
+    }
+
+    static final class Pipe2 {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(Libc.C_INT, Libc.C_POINTER, Libc.C_INT);
+        static final MethodHandle MH = errnoHandle("pipe2", DESC);
+    }
+
     /** {@code int fcntl(int fd, int cmd, ...)} fixed to one {@code int} variadic argument. */
     static final class Fcntl {
         static final MethodHandle MH = errnoVariadicHandle(Libc.fcntl.address(),
@@ -315,40 +327,57 @@ public final class Posix {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(insns, "insns");
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment st = callState(arena);
-            MemorySegment filter = encodeFilter(arena, insns);
-            MemorySegment cName = arena.allocateFrom(name);
-            int fd;
+            return sealedMemfd(arena, name, encodeFilter(arena, insns));
+        }
+    }
+
+    /**
+     * Like {@link #sealedFilterFd}, for arbitrary bytes (e.g. bwrap's NUL-separated
+     * {@code --args} data): a sealed memfd holding {@code data}, at offset 0, inheritable.
+     */
+    public static int sealedDataFd(String name, byte[] data) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(data, "data");
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment seg = arena.allocate(Math.max(1, data.length));
+            MemorySegment.copy(data, 0, seg, ValueLayout.JAVA_BYTE, 0, data.length);
+            return sealedMemfd(arena, name, seg.asSlice(0, data.length));
+        }
+    }
+
+    private static int sealedMemfd(Arena arena, String name, MemorySegment filter) {
+        MemorySegment st = callState(arena);
+        MemorySegment cName = arena.allocateFrom(name);
+        int fd;
+        try {
+            fd = (int) MemfdCreate.MH.invokeExact(st, cName, Libc.MFD_CLOEXEC() | Libc.MFD_ALLOW_SEALING());
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        if (fd == -1) {
+            throw failure("memfd_create", st);
+        }
+        boolean ok = false;
+        try {
+            writeFully(st, fd, filter);
+            fcntl(st, fd, Libc.F_ADD_SEALS(),
+                    Libc.F_SEAL_SHRINK() | Libc.F_SEAL_GROW() | Libc.F_SEAL_WRITE() | Libc.F_SEAL_SEAL());
+            long pos;
             try {
-                fd = (int) MemfdCreate.MH.invokeExact(st, cName, Libc.MFD_CLOEXEC() | Libc.MFD_ALLOW_SEALING());
+                pos = (long) Lseek.MH.invokeExact(st, fd, 0L, Libc.SEEK_SET());
             } catch (Throwable t) {
                 throw rethrow(t);
             }
-            if (fd == -1) {
-                throw failure("memfd_create", st);
+            if (pos == -1) {
+                throw failure("lseek", st);
             }
-            boolean ok = false;
-            try {
-                writeFully(st, fd, filter);
-                fcntl(st, fd, Libc.F_ADD_SEALS(),
-                        Libc.F_SEAL_SHRINK() | Libc.F_SEAL_GROW() | Libc.F_SEAL_WRITE() | Libc.F_SEAL_SEAL());
-                long pos;
-                try {
-                    pos = (long) Lseek.MH.invokeExact(st, fd, 0L, Libc.SEEK_SET());
-                } catch (Throwable t) {
-                    throw rethrow(t);
-                }
-                if (pos == -1) {
-                    throw failure("lseek", st);
-                }
-                int flags = fcntl(st, fd, Libc.F_GETFD(), 0);
-                fcntl(st, fd, Libc.F_SETFD(), flags & ~Libc.FD_CLOEXEC());
-                ok = true;
-                return fd;
-            } finally {
-                if (!ok) {
-                    closeQuietly(st, fd);
-                }
+            int flags = fcntl(st, fd, Libc.F_GETFD(), 0);
+            fcntl(st, fd, Libc.F_SETFD(), flags & ~Libc.FD_CLOEXEC());
+            ok = true;
+            return fd;
+        } finally {
+            if (!ok) {
+                closeQuietly(st, fd);
             }
         }
     }
@@ -638,6 +667,149 @@ public final class Posix {
                 Libc.posix_spawnattr_destroy(attr);
             }
         }
+    }
+
+    /**
+     * posix_spawn as {@link #spawn(String, List, List)}, with control over what the child
+     * inherits: {@code childFds[i]} becomes the child's fd {@code 3 + i} (dup2 in the
+     * child, so it is inheritable there whatever its flag here), every fd from
+     * {@code 3 + childFds.length} up is closed in the child
+     * (posix_spawn_file_actions_addclosefrom_np, glibc &gt;= 2.34), and fds 0-2 are
+     * inherited as they are. So exactly stdio plus the listed fds reach the child, with
+     * no window in which another thread's fd could slip through. With
+     * {@code newProcessGroup} the child leads a process group of its own
+     * (POSIX_SPAWN_SETPGROUP), so signals sent to the caller's group do not reach it.
+     */
+    public static int spawn(String path, List<String> argv, List<String> envp, int[] childFds,
+                            boolean newProcessGroup) {
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(childFds, "childFds");
+        int first = 3 + childFds.length;
+        // Sources are first copied above every target, so that no dup2 can overwrite a
+        // source that a later dup2 still needs.
+        int[] high = new int[childFds.length];
+        Arrays.fill(high, -1);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment st = callState(arena);
+            for (int i = 0; i < childFds.length; i++) {
+                high[i] = fcntl(st, childFds[i], Libc.F_DUPFD_CLOEXEC(), first);
+            }
+            MemorySegment cPath = arena.allocateFrom(path);
+            MemorySegment cArgv = cStringArray(arena, argv, "argv");
+            MemorySegment cEnvp = cStringArray(arena, envp, "envp");
+
+            MemorySegment emptyMask = allocateSigset(arena);
+            MemorySegment defaults = allocateSigset(arena);
+            Libc.sigemptyset(emptyMask);
+            Libc.sigemptyset(defaults);
+            for (int sig : new int[] {Libc.SIGINT(), Libc.SIGTERM(), Libc.SIGHUP(), Libc.SIGQUIT(), Libc.SIGPIPE()}) {
+                checkErrorNumber("sigaddset", Libc.sigaddset(defaults, sig) == 0 ? 0 : Libc.EINVAL());
+            }
+            MemorySegment attr = posix_spawnattr_t.allocate(arena);
+            MemorySegment actions = posix_spawn_file_actions_t.allocate(arena);
+            checkErrorNumber("posix_spawnattr_init", Libc.posix_spawnattr_init(attr));
+            try {
+                checkErrorNumber("posix_spawn_file_actions_init", Libc.posix_spawn_file_actions_init(actions));
+                try {
+                    short flags = (short) (Libc.POSIX_SPAWN_SETSIGMASK() | Libc.POSIX_SPAWN_SETSIGDEF());
+                    if (newProcessGroup) {
+                        flags |= (short) Libc.POSIX_SPAWN_SETPGROUP();
+                        checkErrorNumber("posix_spawnattr_setpgroup", Libc.posix_spawnattr_setpgroup(attr, 0));
+                    }
+                    checkErrorNumber("posix_spawnattr_setsigmask", Libc.posix_spawnattr_setsigmask(attr, emptyMask));
+                    checkErrorNumber("posix_spawnattr_setsigdefault",
+                            Libc.posix_spawnattr_setsigdefault(attr, defaults));
+                    checkErrorNumber("posix_spawnattr_setflags", Libc.posix_spawnattr_setflags(attr, flags));
+                    for (int i = 0; i < high.length; i++) {
+                        checkErrorNumber("posix_spawn_file_actions_adddup2",
+                                Libc.posix_spawn_file_actions_adddup2(actions, high[i], 3 + i));
+                    }
+                    checkErrorNumber("posix_spawn_file_actions_addclosefrom_np",
+                            Libc.posix_spawn_file_actions_addclosefrom_np(actions, first));
+                    MemorySegment pid = arena.allocate(Libc.C_INT);
+                    checkErrorNumber("posix_spawn", Libc.posix_spawn(pid, cPath, actions, attr, cArgv, cEnvp));
+                    return pid.get(ValueLayout.JAVA_INT, 0);
+                } finally {
+                    Libc.posix_spawn_file_actions_destroy(actions);
+                }
+            } finally {
+                Libc.posix_spawnattr_destroy(attr);
+                for (int fd : high) {
+                    if (fd >= 0) {
+                        closeQuietly(st, fd);
+                    }
+                }
+            }
+        }
+    }
+
+    /** pipe2(O_CLOEXEC): {@code {readEnd, writeEnd}}, both close-on-exec. */
+    public static int[] pipe() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment st = callState(arena);
+            MemorySegment fds = arena.allocate(Libc.C_INT, 2);
+            int r;
+            try {
+                r = (int) Pipe2.MH.invokeExact(st, fds, Libc.O_CLOEXEC());
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
+            if (r == -1) {
+                throw failure("pipe2", st);
+            }
+            return new int[] {fds.getAtIndex(ValueLayout.JAVA_INT, 0), fds.getAtIndex(ValueLayout.JAVA_INT, 1)};
+        }
+    }
+
+    /**
+     * read(fd, buf, max) once, retried on EINTR: the bytes read, empty at end of file.
+     */
+    public static byte[] read(int fd, int max) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment st = callState(arena);
+            MemorySegment buf = arena.allocate(Math.max(1, max));
+            while (true) {
+                long n;
+                try {
+                    n = (long) Read.MH.invokeExact(st, fd, buf, (long) max);
+                } catch (Throwable t) {
+                    throw rethrow(t);
+                }
+                if (n >= 0) {
+                    return buf.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
+                }
+                if (errno(st) != Libc.EINTR()) {
+                    throw failure("read", st);
+                }
+            }
+        }
+    }
+
+    /** Reads {@code fd} from its current offset to end of file. */
+    public static byte[] readAll(int fd) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        while (true) {
+            byte[] chunk = read(fd, 65536);
+            if (chunk.length == 0) {
+                return out.toByteArray();
+            }
+            out.write(chunk, 0, chunk.length);
+        }
+    }
+
+    /** getpgrp() */
+    public static int getpgrp() {
+        return Libc.getpgrp();
+    }
+
+    /** tcgetpgrp(fd): the terminal's foreground process group, or -1 (not a terminal, no group). */
+    public static int foregroundProcessGroup(int fd) {
+        return Libc.tcgetpgrp(fd);
+    }
+
+    /** The kill(2) errno for "no such process" (the target has already gone). */
+    public static int esrch() {
+        return Libc.ESRCH();
     }
 
     /** waitpid(pid, &amp;status, 0), retried on EINTR; returns the raw wait status. */

@@ -53,6 +53,19 @@ public record Policy(
         rules = List.copyOf(rules);
     }
 
+    /**
+     * Complain mode: the same policy with every refusal turned into {@code LOG}, so a
+     * workload runs once unhindered and the kernel's audit log shows what the profile
+     * would have refused. The x32 answer stays (it is the kernel's own, not the profile's).
+     */
+    public Policy complain() {
+        List<Rule> logged = rules.stream()
+                .map(r -> r.action().denies() ? new Rule(r.syscall(), Action.LOG, r.conditions(), r.reason(), r.origin()) : r)
+                .toList();
+        return new Policy(name + " (complain)", defaultAction.denies() ? Action.LOG : defaultAction, logged, scope,
+                futureAction.map(a -> a.denies() ? Action.LOG : a), badArchAction.denies() ? Action.LOG : badArchAction);
+    }
+
     public Policy withRules(List<Rule> newRules) {
         return new Policy(name, defaultAction, newRules, scope, futureAction, badArchAction);
     }

@@ -232,9 +232,68 @@ class DifferentialLibseccompTest {
             Checker c = new Checker("random policy " + i + " on " + arch.id() + " (seed " + Long.toHexString(seed)
                     + ")", p, arch, ts.get(i), Compiler.compile(p, arch), progs.subList(2 * i, 2 * i + 2));
             Inputs.biased(p, arch, rnd, RANDOM_INPUTS).forEach(c::check);
-            failures.addAll(c.failures);
+            if (failures.size() < 40) {
+                failures.addAll(c.failures);
+            }
         }
-        assertThat(failures).as("disagreements (first %d shown)", Math.min(failures.size(), 20)).isEmpty();
+        if (!failures.isEmpty()) {
+            fail("disagreements:\n" + String.join("\n", failures));
+        }
+    }
+
+    // ---- the libseccomp bug random policies steer around -------------------------------------
+
+    /**
+     * SHARED_ARGUMENT_BUG, found by this test: libseccomp 2.5.4 can compare an argument that
+     * two rules of one syscall test without reloading it, so the comparison runs on whatever
+     * word the other rule left in A. Two minimal reproductions (both rules with one action,
+     * default ALLOW/LOG, so libseccomp's and jbox's semantics agree):
+     * <ul>
+     *   <li>x86_64 vfork: ERRNO(EPERM) if {@code arg1 >= 0x100000000}, ERRNO(EPERM) if
+     *       {@code arg1 <= 5}; {@code vfork(0, 0xffffffff)} must be allowed. libseccomp's
+     *       program compares the low word 0xffffffff with the high-word constant of the other
+     *       rule ({@code if (A > 0x1)}) and returns EPERM.
+     *   <li>arm getegid: KILL_THREAD if {@code arg3 == 0}, KILL_THREAD if
+     *       {@code (arg4 & 1) == 1 && arg3 != 0x20000}; with arg3 = 5, arg4 = 0 neither rule
+     *       matches (LOG), but after the failed {@code (arg4 & 1) == 1} libseccomp runs the
+     *       first rule's {@code == 0} on A = {@code args[4] & 1} = 0 instead of on args[3],
+     *       and returns KILL_THREAD.
+     * </ul>
+     * jbox must get both right; libseccomp's answer is reported (if a newer libseccomp fixes
+     * it, the restriction in {@link RandomPolicy#draw} can be lifted).
+     */
+    @org.junit.jupiter.api.Test
+    void sharedArgumentReproductions() throws Exception {
+        Policy vfork = new Policy("shared-arg-x86_64", Action.ALLOW, List.of(
+                Rule.of("vfork", Action.errno(1), Condition.of(1, Op.GE, 1L << 32)),
+                Rule.of("vfork", Action.errno(1), Condition.of(1, Op.LE, 5))),
+                ArchScope.NATIVE, Optional.empty(), Action.KILL_PROCESS);
+        Policy getegid = new Policy("shared-arg-arm", Action.LOG, List.of(
+                Rule.of("getegid", Action.KILL_THREAD, Condition.of(3, Op.EQ, 0)),
+                Rule.of("getegid", Action.KILL_THREAD, Condition.masked(4, 1, 1), Condition.of(3, Op.NE, 0x20000))),
+                ArchScope.NATIVE_COMPAT, Optional.empty(), Action.KILL_PROCESS);
+        record Case(Policy p, Arch nat, Arch abi, String name, long[] args) {
+        }
+        List<Case> cases = List.of(
+                new Case(vfork, Arch.X86_64, Arch.X86_64, "vfork", new long[] {0, 0xFFFFFFFFL, 0, 0, 0, 0}),
+                new Case(getegid, Arch.AARCH64, Arch.ARM, "getegid", new long[] {0, 0, 0, 5, 0, 0}));
+        List<String> json = new ArrayList<>();
+        for (Case c : cases) {
+            json.add(Translation.of(c.p(), c.nat(), unaddable).json(1));
+        }
+        List<Program> theirs = Libseccomp.compile(json);
+        for (int i = 0; i < cases.size(); i++) {
+            Case c = cases.get(i);
+            SeccompData d = new SeccompData(c.abi().syscalls().number(c.name()).getAsInt(), c.abi().auditArch(), 0,
+                    c.args());
+            Action ref = Reference.decide(c.p(), c.nat(), d.arch(), d.nr(), d.args()).action();
+            Action mine = Ret.decode(Emulator.run(Compiler.compile(c.p(), c.nat()), d));
+            Action lib = Ret.decode(Emulator.run(theirs.get(i), d));
+            assertThat(mine).as("jbox on %s %s", c.p().name(), hex(c.args())).isEqualTo(ref);
+            SUMMARY.add("SHARED_ARGUMENT_BUG " + c.p().name() + " " + c.name() + hex(c.args()) + ": reference " + ref
+                    + ", jbox " + mine + ", libseccomp 2.5.4 " + lib
+                    + (lib.equals(ref) ? " (libseccomp agrees: the bug is fixed here)" : " (libseccomp is wrong)"));
+        }
     }
 
     // ---- checking --------------------------------------------------------------------------
@@ -291,10 +350,12 @@ class DifferentialLibseccompTest {
 
         private void fail1(SeccompData d, String msg, Action mine, Action ref) {
             mismatches++;
-            if (failures.size() < 20) {
-                failures.add(String.format("%s: arch=0x%08x nr=%d (0x%x) args=%s: %s (jbox %s, reference %s)%n"
-                                + "  policy: %s%n  libseccomp json: %s",
-                        what, d.arch(), d.nr(), d.nr(), hex(d.args()), msg, mine, ref, policy, t.json(2)));
+            if (failures.isEmpty()) {
+                failures.add(String.format("%s:%n  policy: %s%n  libseccomp json: %s", what, policy, t.json(2)));
+            }
+            if (failures.size() < 12) {
+                failures.add(String.format("  %s: arch=0x%08x nr=%d (0x%x) args=%s: %s (jbox %s, reference %s)",
+                        what, d.arch(), d.nr(), d.nr(), hex(d.args()), msg, mine, ref));
             }
         }
 
@@ -993,14 +1054,16 @@ class DifferentialLibseccompTest {
                     rules.add(Rule.of(n, a));
                     continue;
                 }
+                // Each argument is tested by at most one rule of the syscall: libseccomp 2.5.4
+                // miscompiles an argument tested in two rules (SHARED_ARGUMENT_BUG).
+                List<Integer> free = new ArrayList<>(List.of(0, 1, 2, 3, 4, 5));
+                java.util.Collections.shuffle(free, new java.util.Random(rnd.nextLong()));
                 int nrules = 1 + rnd.nextInt(3);
-                for (int i = 0; i < nrules; i++) {
-                    List<Integer> args = new ArrayList<>(List.of(0, 1, 2, 3, 4, 5));
-                    java.util.Collections.shuffle(args, new java.util.Random(rnd.nextLong()));
-                    int nconds = 1 + rnd.nextInt(3);
+                for (int i = 0; i < nrules && !free.isEmpty(); i++) {
+                    int nconds = Math.min(free.size(), 1 + rnd.nextInt(3));
                     List<Condition> cs = new ArrayList<>();
                     for (int j = 0; j < nconds; j++) {
-                        cs.add(condition(arch, n, args.get(j), rnd));
+                        cs.add(condition(arch, n, free.removeFirst(), rnd));
                     }
                     rules.add(new Rule(n, a, cs, "random", "random"));
                 }

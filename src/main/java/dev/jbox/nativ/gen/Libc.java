@@ -68,6 +68,24 @@ public class Libc {
     public static final AddressLayout C_POINTER = ValueLayout.ADDRESS
             .withTargetLayout(MemoryLayout.sequenceLayout(java.lang.Long.MAX_VALUE, JAVA_BYTE));
     public static final ValueLayout.OfLong C_LONG = ValueLayout.JAVA_LONG;
+    private static final int EPERM = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * #define EPERM 1
+     * }
+     */
+    public static int EPERM() {
+        return EPERM;
+    }
+    private static final int ESRCH = (int)3L;
+    /**
+     * {@snippet lang=c :
+     * #define ESRCH 3
+     * }
+     */
+    public static int ESRCH() {
+        return ESRCH;
+    }
     private static final int EINTR = (int)4L;
     /**
      * {@snippet lang=c :
@@ -85,6 +103,24 @@ public class Libc {
      */
     public static int EBADF() {
         return EBADF;
+    }
+    private static final int ECHILD = (int)10L;
+    /**
+     * {@snippet lang=c :
+     * #define ECHILD 10
+     * }
+     */
+    public static int ECHILD() {
+        return ECHILD;
+    }
+    private static final int EAGAIN = (int)11L;
+    /**
+     * {@snippet lang=c :
+     * #define EAGAIN 11
+     * }
+     */
+    public static int EAGAIN() {
+        return EAGAIN;
     }
     private static final int EINVAL = (int)22L;
     /**
@@ -139,6 +175,15 @@ public class Libc {
      */
     public static int F_GET_SEALS() {
         return F_GET_SEALS;
+    }
+    private static final int F_DUPFD_CLOEXEC = (int)1030L;
+    /**
+     * {@snippet lang=c :
+     * #define F_DUPFD_CLOEXEC 1030
+     * }
+     */
+    public static int F_DUPFD_CLOEXEC() {
+        return F_DUPFD_CLOEXEC;
     }
     private static final int FD_CLOEXEC = (int)1L;
     /**
@@ -256,6 +301,15 @@ public class Libc {
      */
     public static int SIG_SETMASK() {
         return SIG_SETMASK;
+    }
+    private static final int POSIX_SPAWN_SETPGROUP = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * #define POSIX_SPAWN_SETPGROUP 2
+     * }
+     */
+    public static int POSIX_SPAWN_SETPGROUP() {
+        return POSIX_SPAWN_SETPGROUP;
     }
     private static final int POSIX_SPAWN_SETSIGDEF = (int)4L;
     /**
@@ -712,6 +766,66 @@ public class Libc {
         }
     }
 
+    private static class read {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            Libc.C_LONG,
+            Libc.C_INT,
+            Libc.C_POINTER,
+            Libc.C_LONG
+        );
+
+        public static final MemorySegment ADDR = Libc.findOrThrow("read");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern ssize_t read(int __fd, void *__buf, size_t __nbytes)
+     * }
+     */
+    public static FunctionDescriptor read$descriptor() {
+        return read.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern ssize_t read(int __fd, void *__buf, size_t __nbytes)
+     * }
+     */
+    public static MethodHandle read$handle() {
+        return read.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern ssize_t read(int __fd, void *__buf, size_t __nbytes)
+     * }
+     */
+    public static MemorySegment read$address() {
+        return read.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern ssize_t read(int __fd, void *__buf, size_t __nbytes)
+     * }
+     */
+    public static long read(int __fd, MemorySegment __buf, long __nbytes) {
+        var mh$ = read.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("read", __fd, __buf, __nbytes);
+            }
+            return (long)mh$.invokeExact(__fd, __buf, __nbytes);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class write {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             Libc.C_LONG,
@@ -833,6 +947,65 @@ public class Libc {
         }
     }
 
+    private static class pipe2 {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            Libc.C_INT,
+            Libc.C_POINTER,
+            Libc.C_INT
+        );
+
+        public static final MemorySegment ADDR = Libc.findOrThrow("pipe2");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern int pipe2(int __pipedes[2], int __flags)
+     * }
+     */
+    public static FunctionDescriptor pipe2$descriptor() {
+        return pipe2.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern int pipe2(int __pipedes[2], int __flags)
+     * }
+     */
+    public static MethodHandle pipe2$handle() {
+        return pipe2.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern int pipe2(int __pipedes[2], int __flags)
+     * }
+     */
+    public static MemorySegment pipe2$address() {
+        return pipe2.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern int pipe2(int __pipedes[2], int __flags)
+     * }
+     */
+    public static int pipe2(MemorySegment __pipedes, int __flags) {
+        var mh$ = pipe2.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("pipe2", __pipedes, __flags);
+            }
+            return (int)mh$.invokeExact(__pipedes, __flags);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class execve {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             Libc.C_INT,
@@ -949,6 +1122,62 @@ public class Libc {
         }
     }
 
+    private static class getpgrp {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            Libc.C_INT    );
+
+        public static final MemorySegment ADDR = Libc.findOrThrow("getpgrp");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern __pid_t getpgrp()
+     * }
+     */
+    public static FunctionDescriptor getpgrp$descriptor() {
+        return getpgrp.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern __pid_t getpgrp()
+     * }
+     */
+    public static MethodHandle getpgrp$handle() {
+        return getpgrp.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern __pid_t getpgrp()
+     * }
+     */
+    public static MemorySegment getpgrp$address() {
+        return getpgrp.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern __pid_t getpgrp()
+     * }
+     */
+    public static int getpgrp() {
+        var mh$ = getpgrp.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("getpgrp");
+            }
+            return (int)mh$.invokeExact();
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class isatty {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             Libc.C_INT,
@@ -1000,6 +1229,64 @@ public class Libc {
         try {
             if (TRACE_DOWNCALLS) {
                 traceDowncall("isatty", __fd);
+            }
+            return (int)mh$.invokeExact(__fd);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class tcgetpgrp {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            Libc.C_INT,
+            Libc.C_INT
+        );
+
+        public static final MemorySegment ADDR = Libc.findOrThrow("tcgetpgrp");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern __pid_t tcgetpgrp(int __fd)
+     * }
+     */
+    public static FunctionDescriptor tcgetpgrp$descriptor() {
+        return tcgetpgrp.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern __pid_t tcgetpgrp(int __fd)
+     * }
+     */
+    public static MethodHandle tcgetpgrp$handle() {
+        return tcgetpgrp.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern __pid_t tcgetpgrp(int __fd)
+     * }
+     */
+    public static MemorySegment tcgetpgrp$address() {
+        return tcgetpgrp.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern __pid_t tcgetpgrp(int __fd)
+     * }
+     */
+    public static int tcgetpgrp(int __fd) {
+        var mh$ = tcgetpgrp.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("tcgetpgrp", __fd);
             }
             return (int)mh$.invokeExact(__fd);
         } catch (Throwable ex$) {
@@ -1555,6 +1842,65 @@ public class Libc {
         }
     }
 
+    private static class posix_spawnattr_setpgroup {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            Libc.C_INT,
+            Libc.C_POINTER,
+            Libc.C_INT
+        );
+
+        public static final MemorySegment ADDR = Libc.findOrThrow("posix_spawnattr_setpgroup");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern int posix_spawnattr_setpgroup(posix_spawnattr_t *__attr, pid_t __pgroup)
+     * }
+     */
+    public static FunctionDescriptor posix_spawnattr_setpgroup$descriptor() {
+        return posix_spawnattr_setpgroup.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern int posix_spawnattr_setpgroup(posix_spawnattr_t *__attr, pid_t __pgroup)
+     * }
+     */
+    public static MethodHandle posix_spawnattr_setpgroup$handle() {
+        return posix_spawnattr_setpgroup.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern int posix_spawnattr_setpgroup(posix_spawnattr_t *__attr, pid_t __pgroup)
+     * }
+     */
+    public static MemorySegment posix_spawnattr_setpgroup$address() {
+        return posix_spawnattr_setpgroup.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern int posix_spawnattr_setpgroup(posix_spawnattr_t *__attr, pid_t __pgroup)
+     * }
+     */
+    public static int posix_spawnattr_setpgroup(MemorySegment __attr, int __pgroup) {
+        var mh$ = posix_spawnattr_setpgroup.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("posix_spawnattr_setpgroup", __attr, __pgroup);
+            }
+            return (int)mh$.invokeExact(__attr, __pgroup);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class posix_spawn_file_actions_init {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             Libc.C_INT,
@@ -1666,6 +2012,125 @@ public class Libc {
                 traceDowncall("posix_spawn_file_actions_destroy", __file_actions);
             }
             return (int)mh$.invokeExact(__file_actions);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class posix_spawn_file_actions_adddup2 {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            Libc.C_INT,
+            Libc.C_POINTER,
+            Libc.C_INT,
+            Libc.C_INT
+        );
+
+        public static final MemorySegment ADDR = Libc.findOrThrow("posix_spawn_file_actions_adddup2");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern int posix_spawn_file_actions_adddup2(posix_spawn_file_actions_t *__file_actions, int __fd, int __newfd)
+     * }
+     */
+    public static FunctionDescriptor posix_spawn_file_actions_adddup2$descriptor() {
+        return posix_spawn_file_actions_adddup2.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern int posix_spawn_file_actions_adddup2(posix_spawn_file_actions_t *__file_actions, int __fd, int __newfd)
+     * }
+     */
+    public static MethodHandle posix_spawn_file_actions_adddup2$handle() {
+        return posix_spawn_file_actions_adddup2.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern int posix_spawn_file_actions_adddup2(posix_spawn_file_actions_t *__file_actions, int __fd, int __newfd)
+     * }
+     */
+    public static MemorySegment posix_spawn_file_actions_adddup2$address() {
+        return posix_spawn_file_actions_adddup2.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern int posix_spawn_file_actions_adddup2(posix_spawn_file_actions_t *__file_actions, int __fd, int __newfd)
+     * }
+     */
+    public static int posix_spawn_file_actions_adddup2(MemorySegment __file_actions, int __fd, int __newfd) {
+        var mh$ = posix_spawn_file_actions_adddup2.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("posix_spawn_file_actions_adddup2", __file_actions, __fd, __newfd);
+            }
+            return (int)mh$.invokeExact(__file_actions, __fd, __newfd);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class posix_spawn_file_actions_addclosefrom_np {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            Libc.C_INT,
+            Libc.C_POINTER,
+            Libc.C_INT
+        );
+
+        public static final MemorySegment ADDR = Libc.findOrThrow("posix_spawn_file_actions_addclosefrom_np");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern int posix_spawn_file_actions_addclosefrom_np(posix_spawn_file_actions_t *, int __from)
+     * }
+     */
+    public static FunctionDescriptor posix_spawn_file_actions_addclosefrom_np$descriptor() {
+        return posix_spawn_file_actions_addclosefrom_np.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern int posix_spawn_file_actions_addclosefrom_np(posix_spawn_file_actions_t *, int __from)
+     * }
+     */
+    public static MethodHandle posix_spawn_file_actions_addclosefrom_np$handle() {
+        return posix_spawn_file_actions_addclosefrom_np.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern int posix_spawn_file_actions_addclosefrom_np(posix_spawn_file_actions_t *, int __from)
+     * }
+     */
+    public static MemorySegment posix_spawn_file_actions_addclosefrom_np$address() {
+        return posix_spawn_file_actions_addclosefrom_np.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern int posix_spawn_file_actions_addclosefrom_np(posix_spawn_file_actions_t *, int __from)
+     * }
+     */
+    public static int posix_spawn_file_actions_addclosefrom_np(MemorySegment x0, int __from) {
+        var mh$ = posix_spawn_file_actions_addclosefrom_np.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("posix_spawn_file_actions_addclosefrom_np", x0, __from);
+            }
+            return (int)mh$.invokeExact(x0, __from);
         } catch (Throwable ex$) {
            throw new AssertionError("should not reach here", ex$);
         }

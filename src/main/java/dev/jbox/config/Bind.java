@@ -1,0 +1,5 @@
+package dev.jbox.config;
+
+/** A host path made visible in the sandbox. */
+public record Bind(String src, String dest, boolean readOnly) {
+}
