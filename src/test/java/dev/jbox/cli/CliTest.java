@@ -93,7 +93,7 @@ class CliTest {
                 "--seccomp ", "-- echo 'hello world'", "sealed memfd");
         Cli.Result none = Cli.run("run", "--no-seccomp", "--dry-run", "--", "true");
         assertThat(none.out()).doesNotContain("--seccomp");
-        assertThat(none.err()).isEqualTo("jbox: warning: no seccomp filter: the command runs with bwrap's namespaces only\n");
+        assertThat(none.err()).isEqualTo("jbox: warning: no seccomp filter (--no-seccomp): the command runs with bwrap's namespaces only\n");
     }
 
     @Test

@@ -45,8 +45,13 @@ public final class BenchFilter {
                 Cost tree = cost(lib.get(0), policy, arch);
                 Cost linear = cost(lib.get(1), policy, arch);
                 List<String> marks = new ArrayList<>();
-                t.rewritten.forEach((abi, names) -> marks.add("exact rewrite as MASKED_EQ blocks on " + abi.id()
-                        + ": " + String.join(", ", names)));
+                t.rewritten.forEach((abi, names) -> {
+                    long n = t.rules.stream().filter(r -> r.abi() == abi
+                            && names.contains(abi.syscalls().name(r.nr()).orElse(""))).count();
+                    marks.add(String.join(", ", names) + " on " + abi.id() + " (several tests of one argument in"
+                            + " a rule, which libseccomp cannot express) rewritten exactly as " + n
+                            + " one-condition MASKED_EQ rules; they dominate its length and worst case");
+                });
                 t.excluded.forEach((abi, m) -> marks.add("not expressible on " + abi.id() + ": "
                         + String.join(", ", m.keySet()) + " (left at the default)"));
                 if (policy.futureAction().isPresent()) {
@@ -55,9 +60,9 @@ public final class BenchFilter {
                 String mark = "";
                 if (!marks.isEmpty()) {
                     notes.add(String.join("; ", marks));
-                    mark = " [" + notes.size() + "]";
+                    mark = "[" + notes.size() + "]";
                 }
-                rows.add(String.format("| %s | %s | %d | %d | %.2f | %d | %d | %d | %.2f | %d | %d | %d | %.2f | %d |%s",
+                rows.add(String.format("| %s | %s | %d | %d | %.2f | %d | %d | %d | %.2f | %d | %d | %d | %.2f | %d | %s |",
                         preset, arch.id(),
                         j.length(), j.worst(), j.mean(), j.cacheable(),
                         tree.length(), tree.worst(), tree.mean(), tree.cacheable(),
@@ -67,8 +72,8 @@ public final class BenchFilter {
         StringBuilder out = new StringBuilder();
         out.append("| preset | arch | jbox len | jbox worst | jbox mean | jbox cached"
                 + " | ls tree len | ls tree worst | ls tree mean | ls tree cached"
-                + " | ls linear len | ls linear worst | ls linear mean | ls linear cached |\n");
-        out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + " | ls linear len | ls linear worst | ls linear mean | ls linear cached | note |\n");
+        out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         rows.forEach(r -> out.append(r).append('\n'));
         out.append('\n');
         out.append("len: instructions in the program. worst: most instructions executed for any native syscall"
@@ -76,7 +81,7 @@ public final class BenchFilter {
                 + " arguments 0. cached: native syscalls the kernel's constant-action cache (Linux 5.11+) skips."
                 + " ls tree: libseccomp 2.5.4 with CTL_OPTIMIZE=2 (binary tree); ls linear: CTL_OPTIMIZE=1.\n");
         for (int i = 0; i < notes.size(); i++) {
-            out.append('\n').append('[').append(i + 1).append("] libseccomp row: ").append(notes.get(i)).append('\n');
+            out.append('\n').append('[').append(i + 1).append("] libseccomp's program: ").append(notes.get(i)).append('\n');
         }
         System.out.print(out);
     }
