@@ -66,6 +66,7 @@ final class Errors {
             case java.io.IOException io -> io.getMessage() == null ? io.toString() : io.toString();
             default -> "internal error: " + ex + (Debug.enabled ? "" : " (run with --debug for details)");
         };
+        msg = msg.replace("\r", "\\r").replace("\n", "\\n"); // one line, whatever a library said
         if (isLauncher(cl) && code == LAUNCH_ERROR) {
             msg = msg + "; nothing was run";
         }

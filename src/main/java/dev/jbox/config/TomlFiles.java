@@ -23,9 +23,29 @@ final class TomlFiles {
         try {
             return new TomlParser().parse(pos);
         } catch (ParsingException e) {
-            String msg = e.getMessage() == null ? "syntax error" : e.getMessage().strip();
+            String msg = e.getMessage() == null ? "syntax error" : printable(e.getMessage().strip());
             throw new ConfigException(source + ":" + pos.lastLine + ":" + pos.lastColumn + ": TOML syntax error: " + msg);
         }
+    }
+
+    /** The parser quotes offending characters raw; a message must stay on one line. */
+    static String printable(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (c < 0x20 || c == 0x7f) {
+                        b.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        return b.toString();
     }
 
     /** Refuses keys outside {@code allowed}, naming the nearest valid key. */
