@@ -66,3 +66,9 @@ jbox_apt() {
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null || return 1
     fi
 }
+
+# The JVM flags jbox starts with (scripts/jbox, and scripts/bench for the same-flags
+# baseline): C1 only, a small serial heap, no perf-data file, and -XX:-MaxFDLimit so
+# HotSpot leaves the caller's open-files limit alone. See docs/BENCHMARKS.md for what each
+# bought.
+JBOX_JVM_FLAGS=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -XX:-MaxFDLimit -Xss512k -XX:-UsePerfData)

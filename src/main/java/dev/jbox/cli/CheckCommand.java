@@ -5,7 +5,6 @@ import dev.jbox.config.ConfigException;
 import dev.jbox.config.Constants;
 import dev.jbox.config.Suggest;
 import dev.jbox.policy.Action;
-import dev.jbox.policy.Policy;
 import dev.jbox.policy.Reference;
 import dev.jbox.seccomp.Emulator;
 import dev.jbox.seccomp.Program;
@@ -39,6 +38,10 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Machine-readable output.")
     boolean json;
 
+    @Option(names = "--bpf", paramLabel = "FILE",
+            description = "Check a raw BPF program instead of a profile (the verdict only: a raw program has no rules to cite).")
+    java.nio.file.Path bpf;
+
     @Parameters(index = "0", paramLabel = "SYSCALL", description = "Name or number.")
     String syscall;
 
@@ -63,11 +66,13 @@ final class CheckCommand implements Callable<Integer> {
             }
             a[i] = v.getAsLong();
         }
-        Policy policy = profile.policy();
-        Program p = profile.compile();
+        Program p = bpf != null ? FilterOptions.readBpf(bpf) : profile.compile();
         Emulator.Result r = Emulator.trace(p, new SeccompData(nr, via.auditArch(), 0, a));
         Action action = Ret.decode(r.ret());
-        Reference.Verdict why = Reference.decide(policy, nativeArch, via.auditArch(), nr, a);
+        String source = bpf != null ? bpf.toString() : profile.profile;
+        Reference.Verdict why = bpf != null
+                ? new Reference.Verdict(action, java.util.Optional.empty(), "raw program: no rules to cite")
+                : Reference.decide(profile.policy(), nativeArch, via.auditArch(), nr, a);
         if (!why.action().equals(action)) {
             // The compiled program and the model disagree: a compiler bug. Say so loudly.
             throw new IllegalStateException("filter says " + action + " but the profile says " + why.action());
@@ -75,7 +80,7 @@ final class CheckCommand implements Callable<Integer> {
         String name = via.syscalls().name(nr).orElse("syscall " + Integer.toUnsignedString(nr));
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("profile", policy.name());
+            m.put(bpf != null ? "bpf" : "profile", source);
             m.put("arch", nativeArch.id());
             m.put("abi", via.id());
             m.put("syscall", name);
@@ -93,7 +98,7 @@ final class CheckCommand implements Callable<Integer> {
             for (int i = 0; i < args.size(); i++) {
                 sb.append(i == 0 ? "" : ", ").append(String.format("0x%x", a[i]));
             }
-            sb.append(") on ").append(via.id()).append(" under '").append(policy.name()).append("': ")
+            sb.append(") on ").append(via.id()).append(" under '").append(source).append("': ")
                     .append(Ret.describe(r.ret())).append('\n');
             sb.append("  why: ").append(why.rule().map(x -> "rule from " + x.origin() + ": ").orElse(""))
                     .append(why.why()).append('\n');

@@ -41,6 +41,13 @@ public final class BenchFilter {
                 var t = DifferentialLibseccompTest.Translation.of(policy, arch, DifferentialLibseccompTest.unaddable);
                 List<Program> lib = DifferentialLibseccompTest.Libseccomp.compile(List.of(t.json(2), t.json(1)));
                 Program ours = Compiler.compile(policy, arch);
+                if (args.length == 2 && args[0].equals("--dump")) {
+                    // scripts/bench times these inside the sandbox, next to jbox's own
+                    java.nio.file.Path dir = java.nio.file.Path.of(args[1]);
+                    java.nio.file.Files.createDirectories(dir);
+                    java.nio.file.Files.write(dir.resolve(preset + "-" + arch.id() + "-libseccomp.bpf"), lib.get(0).toBytes());
+                    java.nio.file.Files.write(dir.resolve(preset + "-" + arch.id() + "-jbox.bpf"), ours.toBytes());
+                }
                 Cost j = cost(ours, policy, arch);
                 Cost tree = cost(lib.get(0), policy, arch);
                 Cost linear = cost(lib.get(1), policy, arch);
