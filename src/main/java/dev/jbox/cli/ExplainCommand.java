@@ -27,8 +27,35 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Machine-readable output.")
     boolean json;
 
+    @Option(names = "--cache",
+            description = "List, per ABI, the syscalls the kernel's constant-action cache (Linux 5.11+) always allows"
+                    + " without running the filter, and those that run it.")
+    boolean cache;
+
     /** Rules that say the same thing about several syscalls, shown together. */
     record Entry(String action, String conditions, String reason, String origin, List<String> syscalls) {
+    }
+
+    /**
+     * Replays the kernel's check (seccomp_is_const_allow) for every syscall of every ABI
+     * the program decides for.
+     */
+    private int printCache(Program p) {
+        Map<String, Object> byAbi = new LinkedHashMap<>();
+        StringBuilder sb = new StringBuilder();
+        for (Arch abi : p.arches()) {
+            List<String> cached = new ArrayList<>();
+            List<String> filtered = new ArrayList<>();
+            for (var s : abi.syscalls().all()) {
+                (Emulator.isConstAllow(p, abi, s.nr()) ? cached : filtered).add(s.name());
+            }
+            byAbi.put(abi.id(), Map.of("always_allowed", cached, "run_filter", filtered));
+            sb.append(abi.id()).append(": ").append(cached.size()).append(" of ").append(cached.size() + filtered.size())
+                    .append(" syscalls always allowed without running the filter\n");
+            sb.append("  run the filter (refused, or checked by argument): ").append(String.join(" ", filtered)).append("\n");
+        }
+        System.out.print(json ? Json.of(byAbi) + "\n" : sb.toString());
+        return 0;
     }
 
     @Override
@@ -56,6 +83,9 @@ final class ExplainCommand implements Callable<Integer> {
             if (Emulator.isConstAllow(p, arch, s.nr())) {
                 cacheable++;
             }
+        }
+        if (cache) {
+            return printCache(p);
         }
         Map<String, List<String>> skipped = new LinkedHashMap<>();
         for (Arch a : p.arches()) {

@@ -115,6 +115,18 @@ class CliTest {
     }
 
     @Test
+    void cacheAnalysisAndRawProgramChecks() throws Exception {
+        Cli.Result c = Cli.run("explain", "-p", "minimal", "--cache");
+        assertThat(c.out()).startsWith("x86_64: 337 of 369 syscalls always allowed without running the filter\n")
+                .contains("i386: ").contains("run the filter (refused, or checked by argument): ioctl clone ptrace");
+        Path bpf = tmp.resolve("strict.bpf");
+        Cli.run("compile", "-p", "strict", "-o", bpf.toString());
+        Cli.Result r = Cli.run("check", "--bpf", bpf.toString(), "socket", "AF_VSOCK");
+        assertThat(r.out()).startsWith("socket(0x28) on x86_64 under '" + bpf + "': ERRNO(EAFNOSUPPORT)\n")
+                .contains("raw program: no rules to cite");
+    }
+
+    @Test
     void explainAndDisasmAndProfiles() {
         Cli.Result e = Cli.run("explain", "-p", "dev");
         assertThat(e.out()).startsWith("profile dev (extends strict -> minimal)\n").contains("why: ", "kernel cache");
