@@ -30,6 +30,9 @@ final class DisasmCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Instructions as JSON.")
     boolean json;
 
+    @Option(names = "--audit", description = "Also audit the program (see 'jbox audit'); exit 1 on a finding of severity warning or higher.")
+    boolean audit;
+
     @Override
     public Integer call() throws Exception {
         Program p;
@@ -42,6 +45,12 @@ final class DisasmCommand implements Callable<Integer> {
             p = o.compile();
         }
         System.out.print(json ? CompileCommand.json(p) + "\n" : Disassembler.disassemble(p));
+        if (audit) {
+            var findings = dev.jbox.seccomp.Auditor.audit(p);
+            String what = source.file != null ? source.file.toString() : "profile " + source.profile;
+            System.out.print(json ? AuditCommand.json(what, p, findings) + "\n" : "\naudit: " + AuditCommand.text(what, p, findings));
+            return dev.jbox.seccomp.Auditor.unsafe(findings) ? AuditCommand.FINDINGS : 0;
+        }
         return 0;
     }
 }

@@ -34,6 +34,10 @@ final class FilterOptions {
             description = "Use this raw BPF program (struct sock_filter[]) instead of a profile; it is verified first.")
     Path bpf;
 
+    @Option(names = "--seccomp-profile", paramLabel = "FILE",
+            description = "Use this Docker or OCI seccomp profile (JSON, e.g. Docker's default.json) instead of a jbox profile; see docs/OCI.md.")
+    Path seccompProfile;
+
     @Option(names = "--complain",
             description = "Log instead of refusing: every deny of the profile becomes SECCOMP_RET_LOG (see docs/CONFIG.md).")
     boolean complain;
@@ -58,6 +62,14 @@ final class FilterOptions {
         }
         if (complain && (bpf != null || noSeccomp)) {
             throw new Errors.UsageException("--complain needs a profile, not " + (bpf != null ? "--bpf" : "--no-seccomp"));
+        }
+        if (seccompProfile != null) {
+            String other = noSeccomp ? "--no-seccomp" : profile != null ? "--profile" : bpf != null ? "--bpf" : null;
+            if (other != null) {
+                throw new Errors.UsageException("--seccomp-profile conflicts with " + other + ": choose one");
+            }
+            return Optional.of(Compiler.compile(complain ? OciProfiles.load(seccompProfile).complain()
+                    : OciProfiles.load(seccompProfile), Arch.host()));
         }
         if (bpf != null) {
             return Optional.of(readBpf(bpf));

@@ -7,13 +7,19 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "Run commands in a bubblewrap sandbox under a seccomp filter that jbox compiles itself.",
         subcommands = {RunCommand.class, CompileCommand.class, CheckCommand.class, DisasmCommand.class,
-                ExplainCommand.class, ProfilesCommand.class, ConfigCommand.class},
+                ExplainCommand.class, ProfilesCommand.class, ConfigCommand.class, BwrapCommand.class,
+                DoctorCommand.class, CompletionCommand.class, AuditCommand.class, ExportCommand.class},
         footerHeading = "%nExit status:%n",
         footer = {
                 "  run: the command's own status; 125 for jbox's own errors (bad option, config, filter,",
                 "       bwrap missing), 126 if the command cannot be executed, 127 if it is not found.",
                 "       Once bwrap runs, bwrap's own failures (e.g. no user namespaces) exit 1.",
-                "  compile, check, disasm, explain, profiles: 0 on success, 2 on bad input."})
+                "       Supervised (--timeout, --forward-signals): 124 when the time limit was hit; 125 if bwrap",
+                "       failed before the command started.",
+                "  bwrap: bwrap's own status (the command's, or 1 for bwrap's errors); 125 for jbox's errors.",
+                "  doctor: 0 if a sandbox can start here, 1 if not.",
+                "  audit (and disasm --audit): 0 no finding of severity warning or higher, 1 findings, 2 bad input.",
+                "  compile, check, disasm, explain, profiles, export: 0 on success, 2 on bad input."})
 final class Jbox implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -36,6 +36,9 @@ final class RunCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     ConfigOption config;
 
+    @picocli.CommandLine.Mixin
+    LaunchModeOptions launchMode;
+
     @Option(names = "--share-net", description = "Keep the host's network.")
     boolean shareNet;
 
@@ -62,9 +65,14 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Map<String, String> env = System.getenv();
+        launchMode.validate(dryRun);
         ConfigFile cfg = config.load();
         SandboxSettings settings = cfg.sandbox();
         Optional<Program> filter = filterOptions.resolve(env, cfg);
+        if (launchMode.noNamespaces) {
+            Map<String, String> direct = commandEnvironment(env, settings);
+            return LaunchModeOptions.direct(command, filter, direct, Launcher.environment(direct), nofileSoft(env));
+        }
         Path bwrap = Bwrap.locate(env.get("PATH"), env.get("JBOX_BWRAP"), env.get("JBOX_SELF"));
         List<Mount.Bind> extra = new ArrayList<>();
         // the file's binds first, the command line's after (later binds win in bwrap)
@@ -87,8 +95,7 @@ final class RunCommand implements Callable<Integer> {
             DryRun.print(plan);
             return 0;
         }
-        Launcher.exec(plan, Launcher.environment(commandEnv), nofileSoft(env));
-        return Errors.LAUNCH_ERROR; // not reached: exec either replaces us or throws
+        return launchMode.launch(plan, Launcher.environment(commandEnv), nofileSoft(env));
     }
 
     private static Mount.Bind bind(String src, String dest, boolean ro) throws LaunchException {
@@ -118,7 +125,7 @@ final class RunCommand implements Callable<Integer> {
         return out;
     }
 
-    private static long nofileSoft(Map<String, String> env) {
+    static long nofileSoft(Map<String, String> env) {
         String v = env.get("JBOX_NOFILE_SOFT");
         if (v == null || v.isEmpty()) {
             return -1;

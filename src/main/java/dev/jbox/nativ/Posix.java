@@ -632,6 +632,55 @@ public final class Posix {
     }
 
     /**
+     * Applies a seccomp filter to the calling thread and replaces the process with
+     * {@code path}: prctl(PR_SET_NO_NEW_PRIVS), then the filter (as {@link #installFilter}),
+     * then execve, with every argument prepared beforehand, so that the only calls made
+     * under the filter before execve are the two downcalls themselves. Only returns by
+     * throwing; if execve fails the calling thread stays filtered.
+     */
+    public static void execveFiltered(long[] insns, String path, List<String> argv, List<String> envp) {
+        Objects.requireNonNull(insns, "insns");
+        Objects.requireNonNull(path, "path");
+        if (insns.length > 0xFFFF) {
+            throw new IllegalArgumentException("filter too long: " + insns.length + " instructions");
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment st = callState(arena);
+            MemorySegment cPath = arena.allocateFrom(path);
+            MemorySegment cArgv = cStringArray(arena, argv, "argv");
+            MemorySegment cEnvp = cStringArray(arena, envp, "envp");
+            MemorySegment prog = sock_fprog.allocate(arena);
+            sock_fprog.len(prog, (short) insns.length);
+            sock_fprog.filter(prog, encodeFilter(arena, insns));
+            long seccomp = Libc.SYS_seccomp();
+            int setModeFilter = Libc.SECCOMP_SET_MODE_FILTER();
+            int enosys = Libc.ENOSYS();
+            MethodHandle execve = Execve.MH; // link before the filter, not under it
+            MethodHandle sys = Syscall.MH;
+            prctl(st, Libc.PR_SET_NO_NEW_PRIVS(), 1L, 0L, 0L, 0L);
+            long r;
+            try {
+                r = (long) sys.invokeExact(st, seccomp, (long) setModeFilter, 0L, prog.address());
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
+            if (r == -1) {
+                int e = errno(st);
+                if (e != enosys) {
+                    throw new NativeException("seccomp", e);
+                }
+                prctl(st, Libc.PR_SET_SECCOMP(), Libc.SECCOMP_MODE_FILTER(), prog.address(), 0L, 0L);
+            }
+            try {
+                int ignored = (int) execve.invokeExact(st, cPath, cArgv, cEnvp);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
+            throw failure("execve", st);
+        }
+    }
+
+    /**
      * posix_spawn(path, argv, envp) with POSIX_SPAWN_SETSIGMASK (an empty mask) and
      * POSIX_SPAWN_SETSIGDEF (SIGINT, SIGTERM, SIGHUP, SIGQUIT and SIGPIPE reset to their
      * default action); {@code path} is not searched in PATH. Returns the child's pid.

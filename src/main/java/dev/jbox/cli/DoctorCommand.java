@@ -1,0 +1,68 @@
+package dev.jbox.cli;
+
+import dev.jbox.arch.Arch;
+import dev.jbox.config.Profiles;
+import dev.jbox.launch.Doctor;
+import dev.jbox.launch.Sandbox;
+import dev.jbox.seccomp.Compiler;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "doctor", mixinStandardHelpOptions = true,
+        description = {"Check what a sandbox needs (bwrap, user namespaces, seccomp, the JDK, TIOCSTI) and explain each",
+                "finding with a fix; then start a real sandbox, as 'run' would. Exit 0 if it starts, 1 if not."})
+final class DoctorCommand implements Callable<Integer> {
+
+    @Option(names = "--json", description = "One JSON object: {\"ready\": ..., \"checks\": [...]}.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        boolean root = "root".equals(System.getProperty("user.name"));
+        Sandbox sandbox = Sandbox.standard(Path.of("").toAbsolutePath(), List.of(), false, root,
+                Optional.empty(), Optional.empty());
+        byte[] filter = Compiler.compile(Profiles.builtin().resolve(Profiles.DEFAULT_PROFILE), Arch.host()).toBytes();
+        Doctor.Inputs in = new Doctor.Inputs(Path.of("/proc"), System.getenv(), root, sandbox.bwrapArgs(),
+                Optional.of(filter));
+        List<Doctor.Check> checks = Doctor.run(in);
+        boolean ready = Doctor.ready(checks);
+        if (json) {
+            List<Object> list = new ArrayList<>();
+            for (Doctor.Check c : checks) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("id", c.id());
+                m.put("title", c.title());
+                m.put("status", c.status().name().toLowerCase(java.util.Locale.ROOT));
+                m.put("detail", c.detail());
+                m.put("fix", c.fix());
+                list.add(m);
+            }
+            Map<String, Object> top = new LinkedHashMap<>();
+            top.put("ready", ready);
+            top.put("checks", list);
+            System.out.println(Json.of(top));
+        } else {
+            StringBuilder sb = new StringBuilder();
+            for (Doctor.Check c : checks) {
+                sb.append(String.format("%-5s %s%n", c.status(), c.title()));
+                sb.append("      ").append(c.detail()).append('\n');
+                if (!c.fix().isEmpty()) {
+                    sb.append("      fix: ").append(c.fix()).append('\n');
+                }
+            }
+            sb.append(ready ? "\nready: jbox can start sandboxes here\n"
+                    : "\nnot ready: a sandbox cannot start here (see FAIL above); 'jbox run --no-namespaces' applies the "
+                    + "filter without bwrap where namespaces are unavailable\n");
+            System.out.print(sb);
+        }
+        System.out.flush();
+        return ready ? 0 : 1;
+    }
+}

@@ -1,0 +1,103 @@
+package dev.jbox.cli;
+
+import dev.jbox.launch.Direct;
+import dev.jbox.launch.LaunchException;
+import dev.jbox.launch.Launcher;
+import dev.jbox.launch.Supervisor;
+import dev.jbox.seccomp.Program;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/**
+ * How {@code run} starts the sandbox: by becoming bwrap (the default), by supervising it
+ * ({@code --timeout}, {@code --forward-signals}), or without bwrap ({@code --no-namespaces}).
+ */
+final class LaunchModeOptions {
+
+    @Option(names = "--timeout", paramLabel = "DURATION",
+            description = "Supervise, and end the command after DURATION (30, 30s, 5m, 1h, 1d; 0 = no limit): "
+                    + "SIGTERM, then SIGKILL after --kill-after; exit 124.")
+    String timeout;
+
+    @Option(names = "--kill-after", paramLabel = "DURATION",
+            description = "With --timeout: how long the command may take to end after SIGTERM (default: 10s).")
+    String killAfter;
+
+    @Option(names = "--forward-signals",
+            description = "Supervise: stay bwrap's parent and pass SIGINT, SIGTERM and SIGHUP on to the command.")
+    boolean forwardSignals;
+
+    @Option(names = {"-v", "--verbose"}, description = "Say on stderr what the supervisor does.")
+    boolean verbose;
+
+    @Option(names = "--no-namespaces",
+            description = "No bwrap: apply the filter in jbox and exec the command directly, on the host "
+                    + "(for containers where bwrap cannot create namespaces).")
+    boolean noNamespaces;
+
+    /** Whether jbox stays the parent (supervising mode). */
+    boolean supervising() throws Errors.UsageException {
+        return forwardSignals || limits().timeout().isPresent();
+    }
+
+    Supervisor.Limits limits() throws Errors.UsageException {
+        Optional<Duration> t = Optional.empty();
+        if (timeout != null) {
+            Duration d = duration("--timeout", timeout);
+            t = d.isZero() ? Optional.empty() : Optional.of(d);
+        }
+        Duration grace = killAfter == null ? Duration.ofSeconds(10) : duration("--kill-after", killAfter);
+        if (killAfter != null && timeout == null) {
+            throw new Errors.UsageException("--kill-after needs --timeout");
+        }
+        return new Supervisor.Limits(t, grace, verbose);
+    }
+
+    private static Duration duration(String option, String value) throws Errors.UsageException {
+        try {
+            return Supervisor.parseDuration(value);
+        } catch (IllegalArgumentException e) {
+            throw new Errors.UsageException(option + ": " + e.getMessage());
+        }
+    }
+
+    /** Checks the combinations that make no sense, before anything else happens. */
+    void validate(boolean dryRun) throws Errors.UsageException {
+        limits();
+        if (noNamespaces && supervising()) {
+            throw new Errors.UsageException("--no-namespaces cannot be combined with --timeout or --forward-signals:"
+                    + " jbox becomes the command");
+        }
+        if (noNamespaces && dryRun) {
+            throw new Errors.UsageException("--dry-run shows a bwrap command line; --no-namespaces runs no bwrap");
+        }
+    }
+
+    /** Starts the sandbox as asked; returns the exit status (supervising) or does not return. */
+    int launch(Launcher.Plan plan, List<String> env, long nofileSoft) throws Exception {
+        if (supervising()) {
+            return Supervisor.run(plan, env, nofileSoft, limits(), System.err);
+        }
+        Launcher.exec(plan, env, nofileSoft);
+        return Errors.LAUNCH_ERROR; // not reached: exec either replaces us or throws
+    }
+
+    /** {@code --no-namespaces}: filter and exec the command itself. Does not return. */
+    static int direct(List<String> command, Optional<Program> filter, Map<String, String> commandEnv,
+                      List<String> env, long nofileSoft) throws Exception {
+        if (filter.isEmpty()) {
+            throw new Errors.UsageException("--no-namespaces without a seccomp filter would run the command"
+                    + " unconfined: choose a profile");
+        }
+        Path path = Direct.resolve(command.getFirst(), commandEnv.get("PATH"), Path.of("").toAbsolutePath());
+        System.err.println("jbox: --no-namespaces: no bwrap, no namespaces: " + command.getFirst()
+                + " sees the host's files, processes and network; only the seccomp filter applies");
+        System.err.flush();
+        Direct.exec(path, command, filter.get(), env, nofileSoft);
+        throw new LaunchException(LaunchException.Kind.FAILED, "exec returned"); // not reached
+    }
+}

@@ -1,0 +1,327 @@
+package dev.jbox.launch;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code jbox doctor}: the facts a sandbox depends on, each with what it means and how to
+ * fix it, ending with a real trial start of bwrap as {@code run} would start it.
+ */
+public final class Doctor {
+    private Doctor() {
+    }
+
+    /** How a check came out: OK, WARN (works, with a caveat) or FAIL (a sandbox cannot start). */
+    public enum Status { OK, INFO, WARN, FAIL }
+
+    /**
+     * One check.
+     *
+     * @param id     a stable name for machines ("bwrap", "userns", ...)
+     * @param title  what was checked
+     * @param status the verdict
+     * @param detail what was found
+     * @param fix    what to do about it (empty when nothing)
+     */
+    public record Check(String id, String title, Status status, String detail, String fix) {
+    }
+
+    /**
+     * Where to look (so tests can point the checks elsewhere).
+     *
+     * @param proc     the proc file system, normally /proc
+     * @param env      the environment (PATH, JBOX_BWRAP, JBOX_SELF)
+     * @param root     whether jbox runs as root
+     * @param trialArgs bwrap's arguments for the trial, before the filter and the command
+     * @param filterBytes the filter for the trial ({@code --seccomp 0}, on stdin), if any
+     */
+    public record Inputs(Path proc, Map<String, String> env, boolean root, List<String> trialArgs,
+                         Optional<byte[]> filterBytes) {
+    }
+
+    /** Runs every check in order. */
+    public static List<Check> run(Inputs in) {
+        List<Check> out = new ArrayList<>();
+        Optional<Path> bwrap = bwrap(in, out);
+        userns(in, out);
+        seccomp(in, out);
+        jdk(out);
+        tiocsti(in, out);
+        trial(in, bwrap, out);
+        return out;
+    }
+
+    /** Whether a sandbox can start: the trial worked. */
+    public static boolean ready(List<Check> checks) {
+        return checks.stream().anyMatch(c -> c.id().equals("trial") && c.status() == Status.OK);
+    }
+
+    // ------------------------------------------------------------------ bwrap
+
+    private static Optional<Path> bwrap(Inputs in, List<Check> out) {
+        Path p;
+        try {
+            p = Bwrap.locate(in.env().get("PATH"), in.env().get("JBOX_BWRAP"), in.env().get("JBOX_SELF"));
+        } catch (LaunchException e) {
+            out.add(new Check("bwrap", "bubblewrap (bwrap)", Status.FAIL, e.getMessage(),
+                    "install the bubblewrap package: Debian/Ubuntu 'sudo apt-get install bubblewrap', "
+                            + "Fedora 'sudo dnf install bubblewrap', Arch 'sudo pacman -S bubblewrap', "
+                            + "Alpine 'apk add bubblewrap'; or set JBOX_BWRAP to its path"));
+            out.add(new Check("add-seccomp-fd", "stacked filters (--add-seccomp-fd)", Status.FAIL,
+                    "no bwrap to ask", "install bubblewrap >= " + BwrapVersion.ADD_SECCOMP_FD));
+            return Optional.empty();
+        }
+        BwrapVersion v;
+        try {
+            v = BwrapVersion.of(p, in.env());
+        } catch (LaunchException e) {
+            out.add(new Check("bwrap", "bubblewrap (bwrap)", Status.FAIL, p + ": " + e.getMessage(),
+                    "reinstall bubblewrap; 'bwrap --version' must print its version"));
+            return Optional.of(p);
+        }
+        out.add(new Check("bwrap", "bubblewrap (bwrap)", Status.OK, p + ", version " + v, ""));
+        if (v.canStackFilters()) {
+            out.add(new Check("add-seccomp-fd", "stacked filters (--add-seccomp-fd)", Status.OK,
+                    "available (bwrap >= " + BwrapVersion.ADD_SECCOMP_FD + "): 'jbox bwrap' keeps a command line's own "
+                            + "--seccomp filter and adds jbox's before it", ""));
+        } else {
+            out.add(new Check("add-seccomp-fd", "stacked filters (--add-seccomp-fd)", Status.WARN,
+                    "bwrap " + v + " predates --add-seccomp-fd: 'jbox bwrap' refuses command lines that bring a "
+                            + "--seccomp filter of their own (it would have to drop one)",
+                    "upgrade bubblewrap to >= " + BwrapVersion.ADD_SECCOMP_FD));
+        }
+        return Optional.of(p);
+    }
+
+    // ------------------------------------------------------------------ user namespaces
+
+    private static void userns(Inputs in, List<Check> out) {
+        Optional<String> max = read(in.proc().resolve("sys/user/max_user_namespaces"));
+        Optional<String> clone = read(in.proc().resolve("sys/kernel/unprivileged_userns_clone"));
+        Optional<String> apparmor = read(in.proc().resolve("sys/kernel/apparmor_restrict_unprivileged_userns"));
+        List<String> found = new ArrayList<>();
+        Status status = Status.OK;
+        List<String> fixes = new ArrayList<>();
+        if (max.isPresent()) {
+            found.add("max_user_namespaces=" + max.get());
+            if (max.get().equals("0")) {
+                status = worse(status, in.root() ? Status.WARN : Status.FAIL);
+                fixes.add("sudo sysctl -w user.max_user_namespaces=15000 (persist it in /etc/sysctl.d/)");
+            }
+        } else {
+            found.add("no /proc/sys/user/max_user_namespaces (kernel without user namespaces?)");
+            status = worse(status, in.root() ? Status.WARN : Status.FAIL);
+            fixes.add("use a kernel with CONFIG_USER_NS=y, or run jbox as root, or use 'jbox run --no-namespaces'");
+        }
+        clone.ifPresent(c -> found.add("unprivileged_userns_clone=" + c));
+        if (clone.isPresent() && clone.get().equals("0")) {
+            status = worse(status, in.root() ? Status.WARN : Status.FAIL);
+            fixes.add("sudo sysctl -w kernel.unprivileged_userns_clone=1 (Debian <= 10 kernels)");
+        }
+        apparmor.ifPresent(a -> found.add("apparmor_restrict_unprivileged_userns=" + a));
+        if (apparmor.isPresent() && apparmor.get().equals("1")) {
+            status = worse(status, in.root() ? Status.INFO : Status.WARN);
+            fixes.add("Ubuntu >= 23.10 lets only AppArmor-profiled programs create user namespaces: install the "
+                    + "bwrap profile (Ubuntu 24.04 ships /etc/apparmor.d/bwrap-userns-restrict with the apparmor package; "
+                    + "'sudo apparmor_parser -r /etc/apparmor.d/bwrap-userns-restrict'), or on a CI runner "
+                    + "'sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0'");
+        }
+        String detail = String.join(", ", found)
+                + (in.root() ? " (jbox runs as root: bwrap can create namespaces without user namespaces)" : "");
+        out.add(new Check("userns", "unprivileged user namespaces", status, detail, String.join("; ", fixes)));
+    }
+
+    private static Status worse(Status a, Status b) {
+        return a.ordinal() >= b.ordinal() ? a : b;
+    }
+
+    // ------------------------------------------------------------------ seccomp
+
+    private static void seccomp(Inputs in, List<Check> out) {
+        Optional<String> actions = read(in.proc().resolve("sys/kernel/seccomp/actions_avail"));
+        if (actions.isEmpty()) {
+            out.add(new Check("seccomp", "seccomp filters in the kernel", Status.FAIL,
+                    "no /proc/sys/kernel/seccomp/actions_avail (kernel without CONFIG_SECCOMP_FILTER, or older than 4.14)",
+                    "use a kernel with CONFIG_SECCOMP_FILTER=y (every mainstream distribution kernel has it)"));
+        } else {
+            List<String> have = List.of(actions.get().trim().split("\\s+"));
+            List<String> missing = new ArrayList<>();
+            for (String need : List.of("allow", "errno", "kill_process")) {
+                if (!have.contains(need)) {
+                    missing.add(need);
+                }
+            }
+            out.add(missing.isEmpty()
+                    ? new Check("seccomp", "seccomp filters in the kernel", Status.OK, "actions: " + actions.get().trim(), "")
+                    : new Check("seccomp", "seccomp filters in the kernel", Status.FAIL,
+                            "actions: " + actions.get().trim() + "; missing " + String.join(", ", missing),
+                            "use a newer kernel (>= 4.14)"));
+        }
+        Map<String, String> status = statusFields(in.proc().resolve("self/status"));
+        String mode = status.getOrDefault("Seccomp", "?");
+        String filters = status.getOrDefault("Seccomp_filters", "?");
+        if (mode.equals("0")) {
+            out.add(new Check("outer-seccomp", "jbox's own seccomp state", Status.OK,
+                    "jbox runs without a seccomp filter (Seccomp: 0)", ""));
+        } else if (mode.equals("2")) {
+            out.add(new Check("outer-seccomp", "jbox's own seccomp state", Status.INFO,
+                    "jbox already runs under " + filters + " seccomp filter(s) (Seccomp: 2), e.g. a container runtime's "
+                            + "default profile: jbox's filter stacks on top (every filter must allow a call), and if the "
+                            + "outer one refuses unshare/clone(CLONE_NEWUSER)/mount, bwrap cannot create namespaces",
+                    "if the trial below fails: run the container with a profile that allows user namespaces "
+                            + "(e.g. docker --security-opt seccomp=unconfined, or podman's default), "
+                            + "or use 'jbox run --no-namespaces' (filter only)"));
+        } else {
+            out.add(new Check("outer-seccomp", "jbox's own seccomp state", Status.WARN,
+                    "Seccomp: " + mode + (mode.equals("1") ? " (strict mode?)" : " (unknown)"), ""));
+        }
+    }
+
+    // ------------------------------------------------------------------ JDK, TIOCSTI
+
+    private static void jdk(List<Check> out) {
+        int feature = Runtime.version().feature();
+        String detail = "Java " + System.getProperty("java.runtime.version") + " (" + System.getProperty("java.vm.vendor")
+                + ") at " + System.getProperty("java.home");
+        out.add(feature >= 22
+                ? new Check("jdk", "the JDK running jbox", Status.OK, detail, "")
+                : new Check("jdk", "the JDK running jbox", Status.FAIL, detail + ": the FFM API needs Java >= 22",
+                        "install a JDK >= 22 (e.g. Temurin 25) or set JAVA_HOME"));
+    }
+
+    private static void tiocsti(Inputs in, List<Check> out) {
+        Optional<String> v = read(in.proc().resolve("sys/dev/tty/legacy_tiocsti"));
+        if (v.isEmpty()) {
+            out.add(new Check("tiocsti", "terminal injection (TIOCSTI)", Status.INFO,
+                    "no /proc/sys/dev/tty/legacy_tiocsti (kernel < 6.2): TIOCSTI is always available; jbox's presets "
+                            + "refuse ioctl TIOCSTI/TIOCLINUX, so only runs without a filter are exposed",
+                    "keep a filter on, or pass --new-session with --no-seccomp"));
+        } else if (v.get().equals("0")) {
+            out.add(new Check("tiocsti", "terminal injection (TIOCSTI)", Status.OK,
+                    "legacy_tiocsti=0: the kernel refuses TIOCSTI for unprivileged processes", ""));
+        } else {
+            out.add(new Check("tiocsti", "terminal injection (TIOCSTI)", Status.INFO,
+                    "legacy_tiocsti=" + v.get() + ": a sandboxed process could type into your terminal with TIOCSTI; "
+                            + "jbox's presets refuse ioctl TIOCSTI/TIOCLINUX, runs without a filter are exposed",
+                    "sudo sysctl -w dev.tty.legacy_tiocsti=0 (kernel >= 6.2), or keep a filter on"));
+        }
+    }
+
+    // ------------------------------------------------------------------ the trial
+
+    private static void trial(Inputs in, Optional<Path> bwrap, List<Check> out) {
+        String title = "a real sandbox (bwrap " + String.join(" ", in.trialArgs()) + " ... true)";
+        if (bwrap.isEmpty()) {
+            out.add(new Check("trial", title, Status.FAIL, "not tried: no bwrap", "install bubblewrap"));
+            return;
+        }
+        List<String> argv = new ArrayList<>();
+        argv.add(bwrap.get().toString());
+        argv.addAll(in.trialArgs());
+        Path filter = null;
+        try {
+            ProcessBuilder pb = new ProcessBuilder();
+            if (in.filterBytes().isPresent()) {
+                // bwrap reads the filter from stdin: ProcessBuilder passes no other fds
+                filter = Files.createTempFile("jbox-doctor-", ".bpf");
+                Files.write(filter, in.filterBytes().get());
+                argv.add("--seccomp");
+                argv.add("0");
+                pb.redirectInput(filter.toFile());
+            } else {
+                pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            }
+            argv.add("--");
+            argv.add("true");
+            pb.command(argv).redirectErrorStream(true);
+            long t0 = System.nanoTime();
+            Process p = pb.start();
+            String output;
+            try (InputStream is = p.getInputStream()) {
+                output = new String(is.readNBytes(8192), StandardCharsets.UTF_8).strip();
+            }
+            if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                out.add(new Check("trial", title, Status.FAIL, "bwrap did not finish within 20 s", ""));
+                return;
+            }
+            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            if (p.exitValue() == 0) {
+                out.add(new Check("trial", title, Status.OK, "a sandbox started and ran 'true' in " + ms + " ms"
+                        + (in.filterBytes().isPresent() ? ", under the minimal filter" : ""), ""));
+            } else {
+                out.add(new Check("trial", title, Status.FAIL,
+                        "bwrap exited " + p.exitValue() + (output.isEmpty() ? "" : ": " + output.replace('\n', ' ')),
+                        explain(output, in.root())));
+            }
+        } catch (IOException e) {
+            out.add(new Check("trial", title, Status.FAIL, "cannot run bwrap: " + e.getMessage(), "reinstall bubblewrap"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            out.add(new Check("trial", title, Status.FAIL, "interrupted", ""));
+        } finally {
+            if (filter != null) {
+                try {
+                    Files.deleteIfExists(filter);
+                } catch (IOException ignored) {
+                    // a temp file
+                }
+            }
+        }
+    }
+
+    /** What bwrap's failure message means, and the fix. */
+    public static String explain(String bwrapStderr, boolean root) {
+        String s = bwrapStderr == null ? "" : bwrapStderr;
+        if (s.contains("No permissions to creat") || s.contains("Creating new namespace failed")) {
+            return "the kernel refused to create namespaces: enable unprivileged user namespaces (see the userns check "
+                    + "above); inside a container, its seccomp profile or missing capabilities may refuse them: allow "
+                    + "them, or use 'jbox run --no-namespaces' (filter only)";
+        }
+        if (s.contains("uid map") || s.contains("setting up uid map")) {
+            return "user namespace created but its uid map refused: on Ubuntu >= 23.10 this is AppArmor's "
+                    + "restriction (see the userns check); in a container, it lacks the mapping rights";
+        }
+        if (s.contains("seccomp") || s.contains("prctl")) {
+            return "bwrap could not load the filter: an outer seccomp filter or an old kernel; see the seccomp checks";
+        }
+        if (s.contains("Operation not permitted") || s.contains("Permission denied")) {
+            return root ? "bwrap was refused a privileged operation: inside a container, add CAP_SYS_ADMIN or use "
+                    + "'jbox run --no-namespaces'" : "bwrap was refused an operation: see the userns check";
+        }
+        return "run the same bwrap command by hand to see the full error";
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    static Optional<String> read(Path p) {
+        try {
+            return Optional.of(Files.readString(p).trim());
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    static Map<String, String> statusFields(Path status) {
+        Map<String, String> m = new java.util.HashMap<>();
+        try {
+            for (String line : Files.readAllLines(status)) {
+                int c = line.indexOf(':');
+                if (c > 0) {
+                    m.put(line.substring(0, c), line.substring(c + 1).trim());
+                }
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // no status: unknown
+        }
+        return m;
+    }
+}

@@ -1,0 +1,147 @@
+package dev.jbox.launch;
+
+import dev.jbox.nativ.NativeException;
+import dev.jbox.nativ.Posix;
+import dev.jbox.seccomp.Program;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code jbox bwrap ARGS...}: exec the real bwrap with the user's own command line, plus
+ * jbox's filter. Nothing of {@code run}'s layout is added: the user's line is the sandbox.
+ *
+ * <p>File descriptors: the caller's own fds (recorded by {@code scripts/jbox} in
+ * {@code JBOX_CALLER_FDS} before the JVM started) stay open exactly as they were, because
+ * bwrap options name them ({@code --file 3 /etc/x 3<x}); only the JVM's fds are marked
+ * close-on-exec. Without that record (the jar started directly), the fds the line names are
+ * kept. {@code --args FD} data is read, rewritten if it holds seccomp options, and given to
+ * bwrap in a sealed memfd; the drained original is closed, as bwrap would close it.
+ */
+public final class PassThrough {
+    private PassThrough() {
+    }
+
+    /**
+     * What to exec.
+     *
+     * @param bwrap     the real bwrap
+     * @param userArgs  the user's bwrap arguments, verbatim
+     * @param filter    jbox's filter, or empty for none
+     * @param callerFds the caller's open fds, if recorded
+     */
+    public record Request(Path bwrap, List<String> userArgs, Optional<Program> filter, Optional<Set<Integer>> callerFds) {
+        public Request {
+            userArgs = List.copyOf(userArgs);
+        }
+    }
+
+    /** Parses {@code JBOX_CALLER_FDS} ("0 1 2 7"); empty if unset or malformed. */
+    public static Optional<Set<Integer>> callerFds(String env) {
+        if (env == null || env.isBlank()) {
+            return Optional.empty();
+        }
+        Set<Integer> out = new LinkedHashSet<>();
+        for (String f : env.trim().split("\\s+")) {
+            try {
+                out.add(Integer.parseInt(f));
+            } catch (NumberFormatException e) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(out);
+    }
+
+    /**
+     * Builds bwrap's argv, prepares the fds and execs bwrap. Returns only by throwing.
+     *
+     * @param version how to learn bwrap's version (only asked when the user's line has a filter of its own)
+     */
+    public static void exec(Request req, List<String> env, long nofileSoft, VersionSource version)
+            throws LaunchException {
+        List<Integer> opened = new ArrayList<>();
+        try {
+            List<String> argv = new ArrayList<>();
+            argv.add("bwrap");
+            Set<Integer> keep = new LinkedHashSet<>();
+            BwrapLine.Scan scan = BwrapLine.scan(req.userArgs());
+            Map<Integer, List<String>> argsData = new HashMap<>();
+            if (req.userArgs().isEmpty() || scan.exitsEarly() || req.filter().isEmpty()) {
+                // no command will run (bwrap prints usage, help or its version), or no filter: verbatim
+                argv.addAll(req.userArgs());
+            } else {
+                for (int fd : BwrapLine.argsFds(req.userArgs())) {
+                    if (!argsData.containsKey(fd)) {
+                        try {
+                            argsData.put(fd, BwrapLine.splitArgsData(Posix.readAll(fd)));
+                        } catch (NativeException e) {
+                            // bwrap will report "Can't read --args data" itself
+                        }
+                    }
+                }
+                int jboxFd = Posix.sealedFilterFd("jbox-seccomp", req.filter().get().packed());
+                opened.add(jboxFd);
+                // First pass with placeholder fds, to learn the data; then the real fds.
+                BwrapLine.Rewritten draft = BwrapLine.addFilter(req.userArgs(), argsData, jboxFd, i -> -1 - i);
+                if (draft.stacked()) {
+                    BwrapVersion v = version.get(req.bwrap());
+                    if (!v.canStackFilters()) {
+                        throw new LaunchException(LaunchException.Kind.FAILED, "this bwrap (" + req.bwrap() + ", "
+                                + v + ") cannot stack jbox's filter with the command line's own --seccomp:"
+                                + " that needs --add-seccomp-fd (bubblewrap >= " + BwrapVersion.ADD_SECCOMP_FD
+                                + "); upgrade bubblewrap, or run with JBOX_PROFILE=none to use only your filter");
+                    }
+                }
+                List<Integer> dataFds = new ArrayList<>();
+                for (byte[] data : draft.argsData()) {
+                    int fd = Posix.sealedDataFd("jbox-bwrap-args", data);
+                    opened.add(fd);
+                    dataFds.add(fd);
+                }
+                BwrapLine.Rewritten done = BwrapLine.addFilter(req.userArgs(), argsData, jboxFd, dataFds::get);
+                argv.addAll(done.argv());
+                keep.add(jboxFd);
+                keep.addAll(dataFds);
+            }
+            keep.addAll(req.callerFds().orElseGet(() -> {
+                Set<Integer> named = new LinkedHashSet<>(List.of(0, 1, 2));
+                named.addAll(BwrapLine.namedFds(req.userArgs(), argsData));
+                return named;
+            }));
+            for (int drained : argsData.keySet()) {
+                keep.remove(drained);
+                Posix.close(drained); // bwrap closes an --args fd after reading it; we have read it
+            }
+            Posix.cloexecAllExcept(keep.stream().mapToInt(Integer::intValue).toArray());
+            if (nofileSoft >= 0) {
+                long[] cur = Posix.nofileLimit();
+                if (cur[0] != nofileSoft) {
+                    Posix.setNofileSoftLimit(Math.min(nofileSoft, cur[1] < 0 ? nofileSoft : cur[1]));
+                }
+            }
+            Posix.clearSignalMask();
+            Posix.execve(req.bwrap().toString(), argv, env);
+            throw new LaunchException(LaunchException.Kind.FAILED, "execve returned without an error");
+        } catch (NativeException e) {
+            for (int fd : opened) {
+                try {
+                    Posix.close(fd);
+                } catch (NativeException ignored) {
+                    // best effort
+                }
+            }
+            throw new LaunchException(LaunchException.Kind.FAILED, "cannot start bwrap: " + e.getMessage(), e);
+        }
+    }
+
+    /** Where bwrap's version comes from (the cache, normally; a fixed value in tests). */
+    @FunctionalInterface
+    public interface VersionSource {
+        BwrapVersion get(Path bwrap) throws LaunchException;
+    }
+}

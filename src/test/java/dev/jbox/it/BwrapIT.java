@@ -1,0 +1,175 @@
+package dev.jbox.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * {@code jbox bwrap} as a drop-in: real bwrap command lines, run once through plain
+ * {@code bwrap} and once through {@code scripts/jbox bwrap}, give the same stdout and exit
+ * status; only the jbox run shows a seccomp filter. Each line's command ends by printing
+ * its Seccomp lines, which are compared separately.
+ */
+class BwrapIT {
+
+    @TempDir
+    Path cwd;
+
+    /** The line's Seccomp lines, printed last by every sandboxed command. */
+    private static final String SECCOMP = "grep ^Seccomp /proc/self/status";
+
+    private static final String FLATPAK = "--ro-bind /usr /usr --symlink usr/lib /lib --symlink usr/lib64 /lib64 "
+            + "--symlink usr/bin /bin --symlink usr/sbin /sbin --proc /proc --dev /dev --tmpfs /tmp "
+            + "--unshare-pid --die-with-parent";
+
+    /** (name, snippet with $BWRAP, expected exit). */
+    static Stream<Arguments> lines() {
+        return Stream.of(
+                Arguments.of("flatpak-style", "$BWRAP " + FLATPAK + " --setenv FOO bar /bin/sh -c 'echo $FOO; ls / | sort; "
+                        + SECCOMP + "'", 0),
+                Arguments.of("chdir", "$BWRAP --ro-bind / / --chdir /usr/share sh -c 'pwd; " + SECCOMP + "'", 0),
+                Arguments.of("file fd with data", "$BWRAP " + FLATPAK + " --file 3 /tmp/greeting sh -c "
+                        + "'cat /tmp/greeting; " + SECCOMP + "' 3< <(printf 'hello from fd 3\\n')", 0),
+                Arguments.of("args fd", "$BWRAP --args 4 sh -c 'echo \"$A $B\"; pwd; " + SECCOMP + "' "
+                        + "4< <(printf -- '--ro-bind\\0/\\0/\\0--setenv\\0A\\0one two\\0--setenv\\0B\\0three\\0"
+                        + "--chdir\\0/etc\\0')", 0),
+                Arguments.of("info-fd", "$BWRAP --ro-bind / / --unshare-pid --info-fd 3 sh -c '" + SECCOMP
+                        + "' 3>info.json; grep -c child-pid info.json", 0),
+                Arguments.of("json-status-fd", "$BWRAP --ro-bind / / --unshare-pid --json-status-fd 3 sh -c 'exit 3; "
+                        + SECCOMP + "' 3>status.json; echo \"status $?\"; grep -o '\"exit-code\": 3' status.json", 0),
+                Arguments.of("new-session", "$BWRAP --ro-bind / / --new-session sh -c "
+                        + "'[ \"$(ps -o sid= -p $$)\" != \"$(ps -o sid= -p $PPID)\" ] || true; echo new-session; "
+                        + SECCOMP + "'", 0),
+                Arguments.of("unshare-net", "$BWRAP --ro-bind / / --unshare-net --proc /proc sh -c "
+                        + "'tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d \" \"; " + SECCOMP + "'", 0),
+                Arguments.of("hostname", "$BWRAP --ro-bind / / --unshare-uts --hostname jbox-test sh -c "
+                        + "'cat /proc/sys/kernel/hostname; " + SECCOMP + "'", 0),
+                Arguments.of("uid/gid in a user namespace", "$BWRAP --ro-bind / / --unshare-user --uid 1234 --gid 5678 "
+                        + "sh -c 'id -u; id -g; " + SECCOMP + "'", 0),
+                Arguments.of("bwrap README example", "$BWRAP --ro-bind /usr /usr --symlink usr/lib64 /lib64 "
+                        + "--symlink usr/lib /lib --symlink usr/bin /bin --proc /proc --dev /dev --unshare-pid "
+                        + "--new-session bash -c 'echo $((6*7)); " + SECCOMP + "'", 0),
+                Arguments.of("exit status", "$BWRAP --ro-bind / / sh -c '" + SECCOMP + "; exit 7'", 7),
+                Arguments.of("signal death", "$BWRAP --ro-bind / / --unshare-pid sh -c '" + SECCOMP
+                        + "; kill -TERM $$'", 143),
+                Arguments.of("double dash", "$BWRAP --ro-bind / / --dev /dev -- sh -c 'ls /dev/null; " + SECCOMP + "'", 0),
+                Arguments.of("ro-bind-data", "$BWRAP --ro-bind / / --tmpfs /tmp --ro-bind-data 5 /tmp/conf sh -c "
+                        + "'cat /tmp/conf; echo x > /tmp/conf 2>/dev/null || echo read-only; " + SECCOMP + "' "
+                        + "5< <(echo conf-data)", 0),
+                Arguments.of("clearenv, setenv, unsetenv", "X=1 Y=2 $BWRAP --ro-bind / / --clearenv --setenv PATH "
+                        + "/usr/bin:/bin --setenv Z 3 sh -c 'env | grep -v ^PWD= | sort; " + SECCOMP + "'", 0),
+                Arguments.of("perms and dir", "$BWRAP --ro-bind / / --tmpfs /tmp --perms 0700 --dir /tmp/d sh -c "
+                        + "'stat -c %a /tmp/d; " + SECCOMP + "'", 0),
+                Arguments.of("unshare-all share-net", "$BWRAP --unshare-all --share-net --ro-bind / / --proc /proc "
+                        + "--die-with-parent sh -c '" + SECCOMP + "'", 0),
+                Arguments.of("command not found", "$BWRAP --ro-bind / / no-such-command-xyz 2>/dev/null", 1),
+                Arguments.of("help", "$BWRAP --help | head -3", 0),
+                Arguments.of("version", "$BWRAP --version", 0),
+                Arguments.of("no arguments", "$BWRAP", 1),
+                Arguments.of("unknown option", "$BWRAP --no-such-option true 2>&1", 1));
+    }
+
+    private Jbox.Result via(String bwrap, String snippet, Map<String, String> env) {
+        Map<String, String> e = new java.util.HashMap<>(env);
+        e.put("BWRAP", bwrap);
+        return Shell.bash(snippet, cwd, e);
+    }
+
+    private static List<String> withoutSeccomp(String stdout) {
+        return stdout.lines().filter(l -> !l.startsWith("Seccomp")).toList();
+    }
+
+    private static List<String> seccomp(String stdout) {
+        return stdout.lines().filter(l -> l.startsWith("Seccomp")).toList();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("lines")
+    void sameOutputAndStatusAndAFilterOnlyUnderJbox(String name, String snippet, int exit) {
+        Jbox.Result plain = via("bwrap", snippet, Map.of());
+        Jbox.Result jbox = via(Shell.script() + " bwrap", snippet, Map.of());
+        assertThat(plain.exit()).as("plain bwrap: %s", plain).isEqualTo(exit);
+        assertThat(jbox.exit()).as("jbox bwrap: %s", jbox).isEqualTo(exit);
+        assertThat(withoutSeccomp(jbox.stdout())).as("jbox: %s\nplain: %s", jbox, plain)
+                .isEqualTo(withoutSeccomp(plain.stdout()));
+        if (!seccomp(plain.stdout()).isEmpty()) {
+            assertThat(seccomp(plain.stdout())).as("%s", plain).containsExactly("Seccomp:\t0", "Seccomp_filters:\t0");
+            assertThat(seccomp(jbox.stdout())).as("%s", jbox).containsExactly("Seccomp:\t2", "Seccomp_filters:\t1");
+        }
+        assertThat(jbox.stderr()).as("%s", jbox).isEqualTo(plain.stderr());
+    }
+
+    @Test
+    void theTableRunsEnoughLines() {
+        assertThat(lines().count()).isGreaterThanOrEqualTo(15);
+        assertThat(lines().filter(a -> ((String) a.get()[1]).contains(SECCOMP)).count()).isGreaterThanOrEqualTo(15);
+    }
+
+    private Path compile(String profile) {
+        Jbox.Result r = Shell.bash(Shell.script() + " compile --profile " + profile + " -o " + profile + ".bpf", cwd,
+                Map.of());
+        assertThat(r.exit()).as("%s", r).isZero();
+        return cwd.resolve(profile + ".bpf");
+    }
+
+    @Test
+    void aUserSeccompFilterIsStackedWithJboxs() {
+        compile("strict");
+        String snippet = "$BWRAP --ro-bind / / --seccomp 3 sh -c '" + SECCOMP + "' 3<strict.bpf";
+        Jbox.Result plain = via("bwrap", snippet, Map.of());
+        Jbox.Result jbox = via(Shell.script() + " bwrap", snippet, Map.of());
+        assertThat(plain.stdoutLines()).as("%s", plain).containsExactly("Seccomp:\t2", "Seccomp_filters:\t1");
+        assertThat(jbox.exit()).as("%s", jbox).isZero();
+        assertThat(jbox.stdoutLines()).as("%s", jbox).containsExactly("Seccomp:\t2", "Seccomp_filters:\t2");
+    }
+
+    @Test
+    void aSeccompInsideArgsDataIsStackedToo() {
+        compile("strict");
+        // the user's strict filter refuses AF_PACKET sockets (EAFNOSUPPORT): it must still be there
+        String snippet = "$BWRAP --ro-bind / / --args 4 " + Probe.path() + " status socket:41:17:3:0 "
+                + "3<strict.bpf 4< <(printf -- '--seccomp\\0003\\0')";
+        Jbox.Result jbox = via(Shell.script() + " bwrap", snippet, Map.of());
+        assertThat(jbox.exit()).as("%s", jbox).isZero();
+        assertThat(jbox.stdoutLines()).as("%s", jbox).contains("Seccomp:\t2", "Seccomp_filters:\t2");
+        assertThat(Probe.parse(jbox.stdout()).get("socket").errno()).as("%s", jbox).isEqualTo("EAFNOSUPPORT");
+    }
+
+    @Test
+    void theProfileComesFromTheOptionOrTheEnvironment() {
+        String probe = Probe.path() + " status socket:41:17:3:0";
+        Jbox.Result strict = via(Shell.script() + " bwrap --jbox-profile strict", "$BWRAP --ro-bind / / " + probe,
+                Map.of());
+        assertThat(Probe.parse(strict.stdout()).get("socket").errno()).as("%s", strict).isEqualTo("EAFNOSUPPORT");
+        Jbox.Result env = via(Shell.script() + " bwrap", "$BWRAP --ro-bind / / " + probe, Map.of("JBOX_PROFILE", "strict"));
+        assertThat(Probe.parse(env.stdout()).get("socket").errno()).as("%s", env).isEqualTo("EAFNOSUPPORT");
+        Jbox.Result none = via(Shell.script() + " bwrap", "$BWRAP --ro-bind / / sh -c '" + SECCOMP + "'",
+                Map.of("JBOX_PROFILE", "none"));
+        assertThat(none.stdoutLines()).as("%s", none).containsExactly("Seccomp:\t0", "Seccomp_filters:\t0");
+        assertThat(none.stderrLines()).as("%s", none).hasSize(1).first().asString().contains("no seccomp filter");
+    }
+
+    @Test
+    void theCallersFdsReachBwrapAsTheyWereAndNothingElseDoes() {
+        // fds 7 and 9 are the caller's: the sandbox sees them as plain bwrap passes them on
+        String snippet = "$BWRAP --ro-bind / / " + Probe.path() + " fds 7</dev/null 9<info.txt";
+        Shell.bash("echo x > info.txt", cwd, Map.of());
+        Jbox.Result plain = via("bwrap", snippet, Map.of());
+        Jbox.Result jbox = via(Shell.script() + " bwrap", snippet, Map.of());
+        assertThat(jbox.exit()).as("%s", jbox).isZero();
+        // fds 1 and 2 are each run's own output files: compare the rest
+        assertThat(jbox.stdoutLines().stream().filter(l -> !l.matches("fd [12] -> .*")).toList())
+                .as("jbox %s\nplain %s", jbox, plain)
+                .isEqualTo(plain.stdoutLines().stream().filter(l -> !l.matches("fd [12] -> .*")).toList());
+        assertThat(jbox.stdout()).contains("fd 7 -> /dev/null").contains("info.txt").doesNotContain(".jar")
+                .doesNotContain("memfd");
+    }
+}

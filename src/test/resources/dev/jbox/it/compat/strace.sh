@@ -1,0 +1,8 @@
+# title: strace -f true
+# needs: strace
+# refuses: ptrace
+# expect-fail: minimal strict
+set -eu
+strace -f -o trace.txt true
+grep -q 'execve("' trace.txt
+echo "ok: strace -f true"
