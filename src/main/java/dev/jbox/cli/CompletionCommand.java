@@ -15,12 +15,9 @@ final class CompletionCommand implements Callable<Integer> {
     @Parameters(paramLabel = "SHELL", description = "bash or zsh.")
     String shell;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     @Override
     public Integer call() throws Exception {
-        CommandLine root = spec.root().commandLine();
+        CommandLine root = Main.commandLine(""); // the full model, not just this subcommand
         String script = AutoComplete.bash("jbox", root);
         switch (shell) {
             // picocli's script serves both: under zsh it loads compinit and bashcompinit itself

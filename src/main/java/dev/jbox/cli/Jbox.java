@@ -6,9 +6,6 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Run commands in a bubblewrap sandbox under a seccomp filter that jbox compiles itself.",
-        subcommands = {RunCommand.class, CompileCommand.class, CheckCommand.class, DisasmCommand.class,
-                ExplainCommand.class, ProfilesCommand.class, ConfigCommand.class, BwrapCommand.class,
-                DoctorCommand.class, CompletionCommand.class, AuditCommand.class, ExportCommand.class},
         footerHeading = "%nExit status:%n",
         footer = {
                 "  run: the command's own status; 125 for jbox's own errors (bad option, config, filter,",
@@ -21,6 +18,15 @@ import picocli.CommandLine.Command;
                 "  audit (and disasm --audit): 0 no finding of severity warning or higher, 1 findings, 2 bad input.",
                 "  compile, check, disasm, explain, profiles, export: 0 on success, 2 on bad input."})
 final class Jbox implements Runnable {
+
+    /**
+     * The subcommands. Not in the annotation: building picocli's model of all of them costs
+     * more than the rest of a launch, so Main adds only the one that was asked for.
+     */
+    static final java.util.List<Class<?>> SUBCOMMANDS = java.util.List.of(RunCommand.class, BwrapCommand.class,
+            CompileCommand.class, CheckCommand.class, DisasmCommand.class, ExplainCommand.class, ProfilesCommand.class,
+            ConfigCommand.class, DoctorCommand.class, AuditCommand.class, ExportCommand.class, CompletionCommand.class);
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 

@@ -23,7 +23,7 @@ public final class ManPage {
     public static void main(String[] args) throws IOException {
         Path dir = Path.of(args.length > 0 ? args[0] : "target/man");
         Files.createDirectories(dir);
-        CommandLine root = new CommandLine(new Jbox());
+        CommandLine root = Main.commandLine(""); // the full model: every subcommand
         write(dir, root.getCommandSpec(), "jbox");
         for (var e : root.getSubcommands().entrySet()) {
             write(dir, e.getValue().getCommandSpec(), "jbox-" + e.getKey());

@@ -12,11 +12,7 @@ class BwrapCommandTest {
 
     /** What BwrapCommand would hand to bwrap for {@code jbox ARGS} (parsed as Main parses it). */
     private static BwrapCommand.Split parse(String... args) throws Exception {
-        CommandLine cl = new CommandLine(new Jbox());
-        cl.getSubcommands().get("run").setStopAtPositional(true);
-        cl.getSubcommands().get("bwrap").setStopAtPositional(true).setUnmatchedOptionsArePositionalParams(true)
-                .setEndOfOptionsDelimiter("--jbox-end-of-options");
-        cl.setExpandAtFiles(false);
+        CommandLine cl = Main.commandLine(args.length == 0 ? "" : args[0]);
         CommandLine.ParseResult pr = cl.parseArgs(args);
         List<String> original = pr.originalArgs();
         List<String> after = new ArrayList<>(original.subList(original.indexOf("bwrap") + 1, original.size()));
