@@ -115,50 +115,13 @@ public final class Posix {
     // which would cost a second downcall stub per function at start-up. PosixTest checks that
     // each DESC here equals Libc.x$descriptor().
 
-    static final class MemfdCreate {
-        static final FunctionDescriptor DESC = FunctionDescriptor.of(Libc.C_INT, Libc.C_POINTER, Libc.C_INT);
-        static final MethodHandle MH = errnoHandle("memfd_create", DESC);
-    }
 
-    static final class Write {
-        static final FunctionDescriptor DESC = FunctionDescriptor.of(Libc.C_LONG, Libc.C_INT, Libc.C_POINTER,
-                Libc.C_LONG);
-        static final MethodHandle MH = errnoHandle("write", DESC);
-    }
 
-    static final class Lseek {
-        static final FunctionDescriptor DESC = FunctionDescriptor.of(Libc.C_LONG, Libc.C_INT, Libc.C_LONG,
-                Libc.C_INT);
-        static final MethodHandle MH = errnoHandle("lseek", DESC);
-    }
 
-    static final class Close {
-        static final FunctionDescriptor DESC = FunctionDescriptor.of(Libc.C_INT, Libc.C_INT);
-        static final MethodHandle MH = errnoHandle("close", DESC);
-    }
 
-    static final class CloseRange {
-        static final FunctionDescriptor DESC = FunctionDescriptor.of(Libc.C_INT, Libc.C_INT, Libc.C_INT,
-                Libc.C_INT);
-        static final MethodHandle MH = errnoHandle("close_range", DESC);
-    }
 
-    static final class Execve {
-        static final FunctionDescriptor DESC = FunctionDescriptor.of(Libc.C_INT, Libc.C_POINTER, Libc.C_POINTER,
-                Libc.C_POINTER);
-        static final MethodHandle MH = errnoHandle("execve", DESC);
-    }
 
-    /** getrlimit and setrlimit share this descriptor (and so one stub). */
-    static final class Getrlimit {
-        static final FunctionDescriptor DESC = FunctionDescriptor.of(Libc.C_INT, Libc.C_INT, Libc.C_POINTER);
-        static final MethodHandle MH = errnoHandle("getrlimit", DESC);
-    }
 
-    static final class Setrlimit {
-        static final FunctionDescriptor DESC = Getrlimit.DESC;
-        static final MethodHandle MH = errnoHandle("setrlimit", DESC);
-    }
 
     static final class Waitpid {
         static final FunctionDescriptor DESC = FunctionDescriptor.of(Libc.C_INT, Libc.C_INT, Libc.C_POINTER,
@@ -182,69 +145,87 @@ public final class Posix {
         static final MethodHandle MH = errnoHandle("pipe2", DESC);
     }
 
-    /** {@code int fcntl(int fd, int cmd, ...)} fixed to one {@code int} variadic argument. */
-    static final class Fcntl {
-        static final MethodHandle MH = errnoVariadicHandle(Libc.fcntl.address(),
-                FunctionDescriptor.of(Libc.C_INT, Libc.C_INT, Libc.C_INT, Libc.C_INT), 2);
-    }
 
-    /** {@code int prctl(int option, ...)} fixed to four {@code unsigned long} variadic arguments. */
-    static final class Prctl {
-        static final MethodHandle MH = errnoVariadicHandle(Libc.prctl.address(),
-                FunctionDescriptor.of(Libc.C_INT, Libc.C_INT, Libc.C_LONG, Libc.C_LONG, Libc.C_LONG, Libc.C_LONG), 1);
-    }
 
-    /** {@code long syscall(long number, ...)} fixed to three {@code long} variadic arguments. */
+    /**
+     * {@code long syscall(long number, ...)} fixed to five {@code long} variadic arguments.
+     * Every call on jbox's launch path goes through this one handle: each distinct downcall
+     * shape costs a stub generated at start-up (tens of milliseconds cold), and one shape
+     * serves memfd_create, write, fcntl, lseek, close_range, prlimit64, rt_sigprocmask,
+     * prctl, seccomp and execve alike. Unused trailing arguments are ignored by the kernel.
+     */
     static final class Syscall {
         static final MethodHandle MH = errnoVariadicHandle(Libc.syscall.address(),
-                FunctionDescriptor.of(Libc.C_LONG, Libc.C_LONG, Libc.C_LONG, Libc.C_LONG, Libc.C_LONG), 1);
+                FunctionDescriptor.of(Libc.C_LONG, Libc.C_LONG, Libc.C_LONG, Libc.C_LONG, Libc.C_LONG, Libc.C_LONG,
+                        Libc.C_LONG), 1);
+    }
+
+    /**
+     * The syscall numbers of the calls made through {@link Syscall}: x86_64's table, and the
+     * generic table that aarch64 and riscv64 share. (The generated SYS_* constants are the
+     * numbers of the machine jextract ran on, so they cannot serve here.)
+     */
+    enum Sys {
+        READ(0, 63), WRITE(1, 64), CLOSE(3, 57), LSEEK(8, 62), RT_SIGPROCMASK(14, 135), EXECVE(59, 221),
+        FCNTL(72, 25), PRCTL(157, 167), PRLIMIT64(302, 261), SECCOMP(317, 277), MEMFD_CREATE(319, 279),
+        CLOSE_RANGE(436, 436);
+
+        final long nr;
+        final String call;
+
+        Sys(int x8664, int generic) {
+            this.nr = x86() ? x8664 : generic;
+            this.call = name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
 
     // ------------------------------------------------------------------ raw calls (throw on -1)
 
-    private static int fcntl(MemorySegment st, int fd, int cmd, int arg) {
-        int r;
+    private static boolean x86() {
+        return switch (System.getProperty("os.arch")) {
+            case "amd64", "x86_64" -> true;
+            case "aarch64", "riscv64" -> false;
+            default -> throw new IllegalStateException("jbox's native layer supports x86_64, aarch64 and riscv64, not "
+                    + System.getProperty("os.arch"));
+        };
+    }
+
+    /** {@code syscall(call, a1..a5)}: the raw result; -1 with errno in {@code st} on failure. */
+    private static long raw(MemorySegment st, Sys call, long a1, long a2, long a3, long a4, long a5) {
         try {
-            r = (int) Fcntl.MH.invokeExact(st, fd, cmd, arg);
+            return (long) Syscall.MH.invokeExact(st, call.nr, a1, a2, a3, a4, a5);
         } catch (Throwable t) {
             throw rethrow(t);
         }
+    }
+
+    /** Like {@link #raw}, throwing a {@link NativeException} named after the call on failure. */
+    private static long sys(MemorySegment st, Sys call, long a1, long a2, long a3, long a4, long a5) {
+        long r = raw(st, call, a1, a2, a3, a4, a5);
         if (r == -1) {
-            throw failure("fcntl", st);
+            throw failure(call.call, st);
         }
         return r;
     }
 
+    private static int fcntl(MemorySegment st, int fd, int cmd, int arg) {
+        // the kernel takes fd and cmd as unsigned int, arg as unsigned long
+        return (int) sys(st, Sys.FCNTL, fd, cmd, arg & 0xFFFFFFFFL, 0, 0);
+    }
+
     private static void closeQuietly(MemorySegment st, int fd) {
-        try {
-            int ignored = (int) Close.MH.invokeExact(st, fd);
-        } catch (Throwable ignored) {
-            // best effort on an error path
-        }
+        raw(st, Sys.CLOSE, fd, 0, 0, 0, 0); // best effort on an error path
     }
 
     private static void closeRange(MemorySegment st, int first, int last, int flags) {
-        int r;
-        try {
-            r = (int) CloseRange.MH.invokeExact(st, first, last, flags);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-        if (r == -1) {
-            throw failure("close_range", st);
-        }
+        sys(st, Sys.CLOSE_RANGE, first & 0xFFFFFFFFL, last & 0xFFFFFFFFL, flags, 0, 0);
     }
 
     private static void writeFully(MemorySegment st, int fd, MemorySegment data) {
         long off = 0;
         long size = data.byteSize();
         while (off < size) {
-            long n;
-            try {
-                n = (long) Write.MH.invokeExact(st, fd, data.asSlice(off), size - off);
-            } catch (Throwable t) {
-                throw rethrow(t);
-            }
+            long n = raw(st, Sys.WRITE, fd, data.address() + off, size - off, 0, 0);
             if (n < 0) {
                 if (errno(st) == Libc.EINTR()) {
                     continue;
@@ -259,36 +240,16 @@ public final class Posix {
     }
 
     private static long prctl(MemorySegment st, int option, long a2, long a3, long a4, long a5) {
-        int r;
-        try {
-            r = (int) Prctl.MH.invokeExact(st, option, a2, a3, a4, a5);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-        if (r == -1) {
-            throw failure("prctl", st);
-        }
-        return r;
+        return sys(st, Sys.PRCTL, option, a2, a3, a4, a5);
     }
 
-    private static long syscall(MemorySegment st, long number, long a1, long a2, long a3) {
-        try {
-            return (long) Syscall.MH.invokeExact(st, number, a1, a2, a3);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
+    /** prlimit64(0, resource, NULL, &amp;old): getrlimit for the calling process. */
     private static MemorySegment getrlimit(Arena arena, MemorySegment st, int resource) {
         MemorySegment rl = rlimit.allocate(arena);
-        int r;
         try {
-            r = (int) Getrlimit.MH.invokeExact(st, resource, rl);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-        if (r == -1) {
-            throw failure("getrlimit", st);
+            sys(st, Sys.PRLIMIT64, 0, resource, 0, rl.address(), 0);
+        } catch (NativeException e) {
+            throw new NativeException("getrlimit", e.errno());
         }
         return rl;
     }
@@ -348,29 +309,13 @@ public final class Posix {
     private static int sealedMemfd(Arena arena, String name, MemorySegment filter) {
         MemorySegment st = callState(arena);
         MemorySegment cName = arena.allocateFrom(name);
-        int fd;
-        try {
-            fd = (int) MemfdCreate.MH.invokeExact(st, cName, Libc.MFD_CLOEXEC() | Libc.MFD_ALLOW_SEALING());
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-        if (fd == -1) {
-            throw failure("memfd_create", st);
-        }
+        int fd = (int) sys(st, Sys.MEMFD_CREATE, cName.address(), Libc.MFD_CLOEXEC() | Libc.MFD_ALLOW_SEALING(), 0, 0, 0);
         boolean ok = false;
         try {
             writeFully(st, fd, filter);
             fcntl(st, fd, Libc.F_ADD_SEALS(),
                     Libc.F_SEAL_SHRINK() | Libc.F_SEAL_GROW() | Libc.F_SEAL_WRITE() | Libc.F_SEAL_SEAL());
-            long pos;
-            try {
-                pos = (long) Lseek.MH.invokeExact(st, fd, 0L, Libc.SEEK_SET());
-            } catch (Throwable t) {
-                throw rethrow(t);
-            }
-            if (pos == -1) {
-                throw failure("lseek", st);
-            }
+            sys(st, Sys.LSEEK, fd, 0, Libc.SEEK_SET(), 0, 0);
             int flags = fcntl(st, fd, Libc.F_GETFD(), 0);
             fcntl(st, fd, Libc.F_SETFD(), flags & ~Libc.FD_CLOEXEC());
             ok = true;
@@ -400,7 +345,7 @@ public final class Posix {
             MemorySegment prog = sock_fprog.allocate(arena);
             sock_fprog.len(prog, (short) insns.length);
             sock_fprog.filter(prog, encodeFilter(arena, insns));
-            long r = syscall(st, Libc.SYS_seccomp(), Libc.SECCOMP_SET_MODE_FILTER(), 0L, prog.address());
+            long r = raw(st, Sys.SECCOMP, Libc.SECCOMP_SET_MODE_FILTER(), 0L, prog.address(), 0, 0);
             if (r == -1) {
                 int e = errno(st);
                 if (e != Libc.ENOSYS()) {
@@ -525,12 +470,7 @@ public final class Posix {
     public static void close(int fd) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment st = callState(arena);
-            int r;
-            try {
-                r = (int) Close.MH.invokeExact(st, fd);
-            } catch (Throwable t) {
-                throw rethrow(t);
-            }
+            long r = raw(st, Sys.CLOSE, fd, 0, 0, 0, 0);
             if (r == -1 && errno(st) != Libc.EINTR()) {
                 throw failure("close", st);
             }
@@ -560,12 +500,19 @@ public final class Posix {
         return arena.allocate(Libc.JBOX_SIZEOF_SIGSET_T(), Libc.C_LONG.byteAlignment());
     }
 
-    /** Empties the calling thread's signal mask (pthread_sigmask SIG_SETMASK with an empty set). */
+    /**
+     * Empties the calling thread's signal mask: rt_sigprocmask(SIG_SETMASK, {}, NULL, 8), the
+     * kernel's own call (its sigset is 64 bits on every architecture jbox supports).
+     */
     public static void clearSignalMask() {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment set = allocateSigset(arena);
-            checkErrorNumber("sigemptyset", Libc.sigemptyset(set) == 0 ? 0 : Libc.EINVAL());
-            checkErrorNumber("pthread_sigmask", Libc.pthread_sigmask(Libc.SIG_SETMASK(), set, MemorySegment.NULL));
+            MemorySegment st = callState(arena);
+            MemorySegment empty = arena.allocate(8, 8); // zeroed
+            try {
+                sys(st, Sys.RT_SIGPROCMASK, Libc.SIG_SETMASK(), empty.address(), 0, 8, 0);
+            } catch (NativeException e) {
+                throw new NativeException("pthread_sigmask", e.errno());
+            }
         }
     }
 
@@ -578,13 +525,7 @@ public final class Posix {
             MemorySegment st = callState(arena);
             MemorySegment rl = getrlimit(arena, st, Libc.RLIMIT_NOFILE());
             rlimit.rlim_cur(rl, soft);
-            int r;
-            try {
-                r = (int) Setrlimit.MH.invokeExact(st, Libc.RLIMIT_NOFILE(), rl);
-            } catch (Throwable t) {
-                throw rethrow(t);
-            }
-            if (r == -1) {
+            if (raw(st, Sys.PRLIMIT64, 0, Libc.RLIMIT_NOFILE(), rl.address(), 0, 0) == -1) {
                 throw failure("setrlimit", st);
             }
         }
@@ -622,11 +563,7 @@ public final class Posix {
             MemorySegment cPath = arena.allocateFrom(path);
             MemorySegment cArgv = cStringArray(arena, argv, "argv");
             MemorySegment cEnvp = cStringArray(arena, envp, "envp");
-            try {
-                int ignored = (int) Execve.MH.invokeExact(st, cPath, cArgv, cEnvp);
-            } catch (Throwable t) {
-                throw rethrow(t);
-            }
+            raw(st, Sys.EXECVE, cPath.address(), cArgv.address(), cEnvp.address(), 0, 0);
             throw failure("execve", st);
         }
     }
@@ -652,18 +589,11 @@ public final class Posix {
             MemorySegment prog = sock_fprog.allocate(arena);
             sock_fprog.len(prog, (short) insns.length);
             sock_fprog.filter(prog, encodeFilter(arena, insns));
-            long seccomp = Libc.SYS_seccomp();
             int setModeFilter = Libc.SECCOMP_SET_MODE_FILTER();
             int enosys = Libc.ENOSYS();
-            MethodHandle execve = Execve.MH; // link before the filter, not under it
-            MethodHandle sys = Syscall.MH;
+            // prctl links the one syscall handle, so nothing is linked under the filter
             prctl(st, Libc.PR_SET_NO_NEW_PRIVS(), 1L, 0L, 0L, 0L);
-            long r;
-            try {
-                r = (long) sys.invokeExact(st, seccomp, (long) setModeFilter, 0L, prog.address());
-            } catch (Throwable t) {
-                throw rethrow(t);
-            }
+            long r = raw(st, Sys.SECCOMP, setModeFilter, 0L, prog.address(), 0, 0);
             if (r == -1) {
                 int e = errno(st);
                 if (e != enosys) {
@@ -671,11 +601,7 @@ public final class Posix {
                 }
                 prctl(st, Libc.PR_SET_SECCOMP(), Libc.SECCOMP_MODE_FILTER(), prog.address(), 0L, 0L);
             }
-            try {
-                int ignored = (int) execve.invokeExact(st, cPath, cArgv, cEnvp);
-            } catch (Throwable t) {
-                throw rethrow(t);
-            }
+            raw(st, Sys.EXECVE, cPath.address(), cArgv.address(), cEnvp.address(), 0, 0);
             throw failure("execve", st);
         }
     }
