@@ -15,6 +15,18 @@ jbox_java_version() {
     done < "$rel"
 }
 
+# jbox_java_runtime -> the exact runtime version of the JDK at $1 (JAVA_RUNTIME_VERSION in
+# its release file), which names the AOT cache: a cache only works with the JVM that made it.
+jbox_java_runtime() {
+    local line
+    [ -r "$1/release" ] || return 0
+    while IFS= read -r line; do
+        case $line in
+            JAVA_RUNTIME_VERSION=*) line=${line#JAVA_RUNTIME_VERSION=}; printf '%s\n' "${line//\"/}"; return 0 ;;
+        esac
+    done < "$1/release"
+}
+
 # jbox_find_jdk -> sets JBOX_JAVA_HOME to a JDK >= 22: $JAVA_HOME, then /usr/lib/jvm/*
 # (newest first), then the `java` on PATH. Returns 1 when there is none.
 jbox_find_jdk() {
@@ -71,4 +83,4 @@ jbox_apt() {
 # baseline): C1 only, a small serial heap, no perf-data file, and -XX:-MaxFDLimit so
 # HotSpot leaves the caller's open-files limit alone. See docs/BENCHMARKS.md for what each
 # bought.
-JBOX_JVM_FLAGS=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -XX:-MaxFDLimit -Xss512k -XX:-UsePerfData)
+JBOX_JVM_FLAGS=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-MaxFDLimit -Xss512k -XX:-UsePerfData)
