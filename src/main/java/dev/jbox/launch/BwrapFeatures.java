@@ -1,0 +1,83 @@
+package dev.jbox.launch;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Whether a bwrap accepts {@code --seccomp}. Once jbox has exec'd bwrap it cannot take back
+ * a run, so a filter that was asked for must be known to be applicable before: a bwrap
+ * without the option (or something else installed as {@code bwrap}) would report an
+ * unknown option as its own exit 1, or worse run the command unfiltered. The answer comes
+ * from {@code bwrap --help} and is cached per binary (real path, size, mtime) next to the
+ * version cache, so it costs one process start per installed bwrap, not one per launch.
+ */
+public final class BwrapFeatures {
+    private BwrapFeatures() {
+    }
+
+    static Optional<Path> cacheFile(Map<String, String> env) {
+        return BwrapVersion.cacheFile(env).map(p -> p.resolveSibling("bwrap-seccomp"));
+    }
+
+    /** Fails closed (a jbox error, nothing run) unless {@code bwrap --help} lists {@code --seccomp}. */
+    public static void requireSeccomp(Path bwrap, Map<String, String> env) throws LaunchException {
+        String key;
+        try {
+            key = BwrapVersion.key(bwrap);
+        } catch (IOException e) {
+            throw new LaunchException(LaunchException.Kind.BWRAP_MISSING, "cannot read " + bwrap + ": " + e.getMessage());
+        }
+        Optional<Path> cache = cacheFile(env);
+        if (cache.isPresent()) {
+            try {
+                if (Files.readAllLines(cache.get(), StandardCharsets.UTF_8).contains(key)) {
+                    return;
+                }
+            } catch (IOException | RuntimeException ignored) {
+                // no cache yet: ask bwrap
+            }
+        }
+        if (!help(bwrap).contains("--seccomp")) {
+            throw new LaunchException(LaunchException.Kind.FAILED, bwrap + " does not support --seccomp (its --help"
+                    + " does not list it), so the filter cannot be applied; install bubblewrap from your distribution"
+                    + " or set JBOX_BWRAP to a real bwrap");
+        }
+        cache.ifPresent(c -> {
+            try {
+                Files.createDirectories(c.getParent());
+                Files.writeString(c, key + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                        StandardOpenOption.APPEND);
+            } catch (IOException | RuntimeException ignored) {
+                // a read-only home is fine: the next launch asks again
+            }
+        });
+    }
+
+    private static String help(Path bwrap) throws LaunchException {
+        try {
+            Process p = new ProcessBuilder(bwrap.toString(), "--help").redirectErrorStream(true)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            String out;
+            try (InputStream in = p.getInputStream()) {
+                out = new String(in.readNBytes(65536), StandardCharsets.UTF_8);
+            }
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new LaunchException(LaunchException.Kind.FAILED, bwrap + " --help did not finish in 10 s");
+            }
+            return out;
+        } catch (IOException e) {
+            throw new LaunchException(LaunchException.Kind.BWRAP_MISSING, "cannot run " + bwrap + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LaunchException(LaunchException.Kind.FAILED, "interrupted while asking " + bwrap + " for --help", e);
+        }
+    }
+}
