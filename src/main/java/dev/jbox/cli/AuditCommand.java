@@ -1,5 +1,6 @@
 package dev.jbox.cli;
 
+import dev.jbox.config.Json;
 import dev.jbox.config.ConfigException;
 import dev.jbox.seccomp.Auditor;
 import dev.jbox.seccomp.Bpf;

@@ -91,6 +91,9 @@ final class BwrapCommand implements Callable<Integer> {
         ConfigFile cfg = new ConfigOption().load();
         Optional<Program> filter = filterOptions.resolve(env, cfg);
         Path bwrap = Bwrap.locate(env.get("PATH"), env.get("JBOX_BWRAP"), env.get("JBOX_SELF"));
+        if (filter.isPresent()) {
+            dev.jbox.launch.BwrapFeatures.requireSeccomp(bwrap, env); // fail closed: after exec it is too late
+        }
         PassThrough.Request req = new PassThrough.Request(bwrap, s.bwrapArgs(), filter,
                 PassThrough.callerFds(env.get("JBOX_CALLER_FDS")));
         PassThrough.exec(req, Launcher.environment(env), RunCommand.nofileSoft(env), b -> BwrapVersion.of(b, env));

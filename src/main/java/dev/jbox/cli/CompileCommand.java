@@ -1,5 +1,6 @@
 package dev.jbox.cli;
 
+import dev.jbox.config.Json;
 import dev.jbox.seccomp.Insn;
 import dev.jbox.seccomp.Program;
 import java.io.OutputStream;

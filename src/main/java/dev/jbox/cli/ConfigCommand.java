@@ -1,5 +1,6 @@
 package dev.jbox.cli;
 
+import dev.jbox.config.Json;
 import dev.jbox.config.Bind;
 import dev.jbox.config.ConfigFile;
 import dev.jbox.config.ProfileSpec;

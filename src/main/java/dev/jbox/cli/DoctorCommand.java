@@ -1,5 +1,6 @@
 package dev.jbox.cli;
 
+import dev.jbox.config.Json;
 import dev.jbox.arch.Arch;
 import dev.jbox.config.Profiles;
 import dev.jbox.launch.Doctor;

@@ -4,6 +4,7 @@ import dev.jbox.config.Bind;
 import dev.jbox.config.ConfigFile;
 import dev.jbox.config.SandboxSettings;
 import dev.jbox.launch.Bwrap;
+import dev.jbox.launch.BwrapFeatures;
 import dev.jbox.launch.LaunchException;
 import dev.jbox.launch.Launcher;
 import dev.jbox.launch.Mount;
@@ -94,6 +95,9 @@ final class RunCommand implements Callable<Integer> {
         if (dryRun) {
             DryRun.print(plan);
             return 0;
+        }
+        if (filter.isPresent()) {
+            BwrapFeatures.requireSeccomp(bwrap, env); // fail closed: after exec it is too late
         }
         return launchMode.launch(plan, Launcher.environment(commandEnv), nofileSoft(env));
     }

@@ -82,7 +82,7 @@ final class ProfileParser {
                 rules.add(rule(rt, where + ", rule " + i));
             }
         }
-        return new ProfileSpec(name, origin, t.getOrElse("description", ""),
+        return new ProfileSpec(name, origin, t.contains("description") ? string(t, "description", where) : "",
                 t.contains("extends") ? Optional.of(string(t, "extends", where)) : Optional.empty(),
                 defaultAction, defaultErrno, arches, future,
                 names(t, "allow", where), names(t, "deny", where), rules);
@@ -130,7 +130,7 @@ final class ProfileParser {
                 conds.add(condition(ct, where + ", args[" + i + "]"));
             }
         }
-        return new RuleSpec(syscalls, action, conds, rt.getOrElse("reason", ""));
+        return new RuleSpec(syscalls, action, conds, rt.contains("reason") ? string(rt, "reason", where) : "");
     }
 
     private static Condition condition(Config ct, String where) throws ConfigException {

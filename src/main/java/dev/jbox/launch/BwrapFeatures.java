@@ -1,14 +1,12 @@
 package dev.jbox.launch;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Whether a bwrap accepts {@code --seccomp}. Once jbox has exec'd bwrap it cannot take back
@@ -44,7 +42,7 @@ public final class BwrapFeatures {
                 // no cache yet: ask bwrap
             }
         }
-        if (!help(bwrap).contains("--seccomp")) {
+        if (!BwrapVersion.run(bwrap, "--help").contains("--seccomp")) {
             throw new LaunchException(LaunchException.Kind.FAILED, bwrap + " does not support --seccomp (its --help"
                     + " does not list it), so the filter cannot be applied; install bubblewrap from your distribution"
                     + " or set JBOX_BWRAP to a real bwrap");
@@ -60,24 +58,4 @@ public final class BwrapFeatures {
         });
     }
 
-    private static String help(Path bwrap) throws LaunchException {
-        try {
-            Process p = new ProcessBuilder(bwrap.toString(), "--help").redirectErrorStream(true)
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-            String out;
-            try (InputStream in = p.getInputStream()) {
-                out = new String(in.readNBytes(65536), StandardCharsets.UTF_8);
-            }
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new LaunchException(LaunchException.Kind.FAILED, bwrap + " --help did not finish in 10 s");
-            }
-            return out;
-        } catch (IOException e) {
-            throw new LaunchException(LaunchException.Kind.BWRAP_MISSING, "cannot run " + bwrap + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LaunchException(LaunchException.Kind.FAILED, "interrupted while asking " + bwrap + " for --help", e);
-        }
-    }
 }

@@ -111,7 +111,7 @@ public record BwrapVersion(int major, int minor, int patch) implements Comparabl
                 // no cache yet, or an unreadable one: ask bwrap
             }
         }
-        String out = run(bwrap);
+        String out = run(bwrap, "--version");
         BwrapVersion v = parse(out).orElseThrow(() -> new LaunchException(LaunchException.Kind.FAILED,
                 bwrap + " --version printed no version: " + out.strip()));
         cache.ifPresent(c -> store(c, key, v));
@@ -140,25 +140,25 @@ public record BwrapVersion(int major, int minor, int patch) implements Comparabl
         }
     }
 
-    /** Runs {@code bwrap --version} and returns its output. */
-    static String run(Path bwrap) throws LaunchException {
+    /** Runs {@code bwrap OPTION} (--version, --help) and returns what it printed. */
+    static String run(Path bwrap, String option) throws LaunchException {
         try {
-            Process p = new ProcessBuilder(bwrap.toString(), "--version").redirectErrorStream(true)
+            Process p = new ProcessBuilder(bwrap.toString(), option).redirectErrorStream(true)
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
             String out;
             try (InputStream in = p.getInputStream()) {
-                out = new String(in.readNBytes(4096), StandardCharsets.UTF_8);
+                out = new String(in.readNBytes(65536), StandardCharsets.UTF_8);
             }
             if (!p.waitFor(10, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                throw new LaunchException(LaunchException.Kind.FAILED, bwrap + " --version did not finish in 10 s");
+                throw new LaunchException(LaunchException.Kind.FAILED, bwrap + " " + option + " did not finish in 10 s");
             }
             return out;
         } catch (IOException e) {
             throw new LaunchException(LaunchException.Kind.BWRAP_MISSING, "cannot run " + bwrap + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new LaunchException(LaunchException.Kind.FAILED, "interrupted while asking bwrap for its version", e);
+            throw new LaunchException(LaunchException.Kind.FAILED, "interrupted while running " + bwrap + " " + option, e);
         }
     }
 }

@@ -60,14 +60,7 @@ public final class Direct {
     public static void exec(Path path, List<String> command, Program filter, List<String> env, long nofileSoft)
             throws LaunchException {
         try {
-            Posix.cloexecAllExcept();
-            if (nofileSoft >= 0) {
-                long[] cur = Posix.nofileLimit();
-                if (cur[0] != nofileSoft) {
-                    Posix.setNofileSoftLimit(Math.min(nofileSoft, cur[1] < 0 ? nofileSoft : cur[1]));
-                }
-            }
-            Posix.clearSignalMask();
+            Launcher.prepareForExec(nofileSoft);
             Posix.execveFiltered(filter.packed(), path.toString(), command, env);
             throw new LaunchException(LaunchException.Kind.FAILED, "execve returned without an error");
         } catch (NativeException e) {

@@ -51,6 +51,29 @@ public final class Launcher {
         }
     }
 
+    /**
+     * The process state an exec'd program inherits, made the caller's again: every fd >= 3
+     * but {@code keep} close-on-exec (the JVM's jar files, /dev/random, whatever a library
+     * opened must not cross), the caller's soft RLIMIT_NOFILE back, and an empty signal mask
+     * (the JVM blocks some signals on its threads and execve keeps the mask; dispositions
+     * need no reset, execve resets caught ones).
+     */
+    static void prepareForExec(long nofileSoft, int... keep) {
+        Posix.cloexecAllExcept(keep);
+        restoreNofile(nofileSoft);
+        Posix.clearSignalMask();
+    }
+
+    /** The caller's soft RLIMIT_NOFILE ({@code -1}: unknown, leave it), capped at the hard limit. */
+    static void restoreNofile(long nofileSoft) {
+        if (nofileSoft >= 0) {
+            long[] cur = Posix.nofileLimit();
+            if (cur[0] != nofileSoft) {
+                Posix.setNofileSoftLimit(Math.min(nofileSoft, cur[1] < 0 ? nofileSoft : cur[1]));
+            }
+        }
+    }
+
     /** The command's environment: jbox's own minus jbox's private variables. */
     public static List<String> environment(Map<String, String> env) {
         List<String> out = new ArrayList<>();
@@ -74,22 +97,8 @@ public final class Launcher {
             if (plan.filter().isPresent()) {
                 fd = Posix.sealedFilterFd("jbox-seccomp", plan.filter().get().packed());
             }
-            // Only the filter may cross into bwrap: the JVM's own fds (jar files, /dev/random,
-            // whatever a library opened) must not.
-            if (fd >= 0) {
-                Posix.cloexecAllExcept(fd);
-            } else {
-                Posix.cloexecAllExcept();
-            }
-            if (nofileSoft >= 0) {
-                long[] cur = Posix.nofileLimit();
-                if (cur[0] != nofileSoft) {
-                    Posix.setNofileSoftLimit(Math.min(nofileSoft, cur[1] < 0 ? nofileSoft : cur[1]));
-                }
-            }
-            // The JVM blocks some signals on its threads; execve keeps the mask, so the
-            // command would inherit it. Dispositions need no reset: execve resets caught ones.
-            Posix.clearSignalMask();
+            // Only the filter may cross into bwrap.
+            prepareForExec(nofileSoft, fd >= 0 ? new int[] {fd} : new int[0]);
             Posix.execve(plan.bwrap().toString(), plan.argv(fd), env);
             throw new LaunchException(LaunchException.Kind.FAILED, "execve returned without an error");
         } catch (NativeException e) {

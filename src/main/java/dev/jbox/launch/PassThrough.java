@@ -117,14 +117,7 @@ public final class PassThrough {
                 keep.remove(drained);
                 Posix.close(drained); // bwrap closes an --args fd after reading it; we have read it
             }
-            Posix.cloexecAllExcept(keep.stream().mapToInt(Integer::intValue).toArray());
-            if (nofileSoft >= 0) {
-                long[] cur = Posix.nofileLimit();
-                if (cur[0] != nofileSoft) {
-                    Posix.setNofileSoftLimit(Math.min(nofileSoft, cur[1] < 0 ? nofileSoft : cur[1]));
-                }
-            }
-            Posix.clearSignalMask();
+            Launcher.prepareForExec(nofileSoft, keep.stream().mapToInt(Integer::intValue).toArray());
             Posix.execve(req.bwrap().toString(), argv, env);
             throw new LaunchException(LaunchException.Kind.FAILED, "execve returned without an error");
         } catch (NativeException e) {

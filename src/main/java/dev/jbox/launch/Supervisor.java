@@ -92,12 +92,7 @@ public final class Supervisor {
             boolean interactive = Posix.isatty(0) && Posix.foregroundProcessGroup(0) == Posix.getpgrp();
             state.sharesTerminalGroup = interactive;
             installHandlers(state);
-            if (nofileSoft >= 0) {
-                long[] cur = Posix.nofileLimit();
-                if (cur[0] != nofileSoft) {
-                    Posix.setNofileSoftLimit(Math.min(nofileSoft, cur[1] < 0 ? nofileSoft : cur[1]));
-                }
-            }
+            Launcher.restoreNofile(nofileSoft);
             int bwrapPid = Posix.spawn(plan.bwrap().toString(), spawned.argv(3), env, childFds, !interactive);
             state.bwrapPid = bwrapPid;
             state.verbose("started bwrap, pid " + bwrapPid + (interactive ? "" : ", in a process group of its own"));

@@ -609,39 +609,11 @@ public final class Posix {
     /**
      * posix_spawn(path, argv, envp) with POSIX_SPAWN_SETSIGMASK (an empty mask) and
      * POSIX_SPAWN_SETSIGDEF (SIGINT, SIGTERM, SIGHUP, SIGQUIT and SIGPIPE reset to their
-     * default action); {@code path} is not searched in PATH. Returns the child's pid.
+     * default action); {@code path} is not searched in PATH; the child gets stdio only.
+     * Returns the child's pid.
      */
     public static int spawn(String path, List<String> argv, List<String> envp) {
-        Objects.requireNonNull(path, "path");
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment cPath = arena.allocateFrom(path);
-            MemorySegment cArgv = cStringArray(arena, argv, "argv");
-            MemorySegment cEnvp = cStringArray(arena, envp, "envp");
-
-            MemorySegment emptyMask = allocateSigset(arena);
-            MemorySegment defaults = allocateSigset(arena);
-            Libc.sigemptyset(emptyMask);
-            Libc.sigemptyset(defaults);
-            for (int sig : new int[] {Libc.SIGINT(), Libc.SIGTERM(), Libc.SIGHUP(), Libc.SIGQUIT(), Libc.SIGPIPE()}) {
-                checkErrorNumber("sigaddset", Libc.sigaddset(defaults, sig) == 0 ? 0 : Libc.EINVAL());
-            }
-
-            MemorySegment attr = posix_spawnattr_t.allocate(arena);
-            checkErrorNumber("posix_spawnattr_init", Libc.posix_spawnattr_init(attr));
-            try {
-                checkErrorNumber("posix_spawnattr_setsigmask", Libc.posix_spawnattr_setsigmask(attr, emptyMask));
-                checkErrorNumber("posix_spawnattr_setsigdefault",
-                        Libc.posix_spawnattr_setsigdefault(attr, defaults));
-                checkErrorNumber("posix_spawnattr_setflags", Libc.posix_spawnattr_setflags(attr,
-                        (short) (Libc.POSIX_SPAWN_SETSIGMASK() | Libc.POSIX_SPAWN_SETSIGDEF())));
-                MemorySegment pid = arena.allocate(Libc.C_INT);
-                checkErrorNumber("posix_spawn",
-                        Libc.posix_spawn(pid, cPath, MemorySegment.NULL, attr, cArgv, cEnvp));
-                return pid.get(ValueLayout.JAVA_INT, 0);
-            } finally {
-                Libc.posix_spawnattr_destroy(attr);
-            }
-        }
+        return spawn(path, argv, envp, new int[0], false);
     }
 
     /**

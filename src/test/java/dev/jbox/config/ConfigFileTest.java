@@ -61,6 +61,7 @@ class ConfigFileTest {
         errno with allow            # [[profiles.p.rules]]\\nsyscall = "ptrace"\\naction = "allow"\\nerrno = "EPERM" # /etc/jbox-test/jbox.toml: profile 'p', rule 1: 'errno' only goes with action = "errno", not "allow"
         bad arches                  # [profiles.p]\\narches = "all"                     # /etc/jbox-test/jbox.toml: profile 'p': arches must be "native" or "native+compat", not "all"
         preset name                 # [profiles.strict]\\ndeny = ["bpf"]                 # /etc/jbox-test/jbox.toml: profile 'strict' has the name of a preset; choose another name and use extends = "strict"
+        reason not a string         # [[profiles.p.rules]]\\nsyscall = "ptrace"\\nreason = inf # /etc/jbox-test/jbox.toml: profile 'p', rule 1: 'reason' must be a string
         allow not a list            # [profiles.p]\\nallow = "ptrace"                  # /etc/jbox-test/jbox.toml: profile 'p': 'allow' must be a list of syscall names and @groups
         """)
     void badFilesHaveExactMessages(String what, String toml, String message) {

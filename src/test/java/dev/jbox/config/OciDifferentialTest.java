@@ -93,7 +93,14 @@ class OciDifferentialTest {
     @Test
     void intArgumentHighBitsJboxIsStricter() throws Exception {
         Path docker = OciLibseccomp.sharedProfiles().map(d -> d.resolve("docker-default.json")).orElse(null);
-        Path p = docker != null ? docker : resource("docker-all-fields.json");
+        Path p = docker;
+        if (p == null) {
+            // without ../shared: the same kind of rule, written out (refuse AF_VSOCK by a 64-bit EQ)
+            p = java.nio.file.Files.createTempFile("jbox-vsock", ".json");
+            java.nio.file.Files.writeString(p, "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"socket\"],"
+                    + "\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":97,\"args\":[{\"index\":0,\"value\":40,\"op\":\"SCMP_CMP_EQ\"}]}]}");
+            p.toFile().deleteOnExit();
+        }
         Policy policy = OciProfile.load(p, host()).policy();
         Program ours = Compiler.compile(policy, Arch.X86_64);
         Program theirs = OciLibseccomp.compile(p, 2);
@@ -108,8 +115,8 @@ class OciDifferentialTest {
         // ...libseccomp compares 64 bits, so the same call with a high bit set gets through (it
         // is above 40: Docker's "value > 40 -> allow"), while jbox looks at the int the kernel uses.
         assertThat(Ret.decode(Emulator.run(ours, high))).isEqualTo(Ret.decode(Emulator.run(ours, plain)));
+        assertThat(Ret.decode(Emulator.run(theirs, high))).isEqualTo(Action.ALLOW);
         if (docker != null) {
-            assertThat(Ret.decode(Emulator.run(theirs, high))).isEqualTo(Action.ALLOW);
             System.out.println("docker-default.json: socket((1<<32)|AF_VSOCK): libseccomp "
                     + Ret.describe(Emulator.run(theirs, high)) + ", jbox " + Ret.describe(Emulator.run(ours, high)));
         }

@@ -21,25 +21,27 @@ out=$(bash --norc -i -c 'sleep 1 & jobs; wait; echo waited' </dev/null 2>/dev/nu
 case $out in *Running*waited*) ;; *) echo "bash -i: unexpected output: $out" >&2; exit 1 ;; esac
 echo "ok: bash -i -c 'sleep 1 & jobs; wait'"
 
-# an interactive session on a pseudo-terminal (script(1) from util-linux): the shell takes
-# the terminal, stops and resumes a job, kills it, and exits with a status of its own
+# an interactive shell (bash -i: job control on) on a pseudo-terminal of its own (script(1)
+# from util-linux): it stops, resumes and kills a job, and exits with a status of its own. The
+# commands come from a file rather than typed ahead on the terminal, so nothing races.
 if command -v script >/dev/null; then
     cat > session.in <<'EOF'
+echo "flags: $-"
 sleep 0.3 &
 jobs
 wait
 sleep 30 &
 kill -STOP %1; sleep 0.3; jobs
-kill -CONT %1; kill %1; wait
+kill -CONT %1; kill %1; wait %1; echo "killed: $?"
 echo "tty: $(tty)"
 exit 3
 EOF
     rc=0
-    script -qec "bash --norc --noprofile -i" /dev/null < session.in > session.out 2>&1 || rc=$?
+    script -qec "bash --norc --noprofile -i ./session.in" /dev/null < /dev/null > session.out 2>&1 || rc=$?
     tr -d '\r' < session.out > session.txt
-    [ "$rc" = 3 ] || { echo "pty session: exit $rc, not 3: $(tail -3 session.txt)" >&2; exit 1; }
-    for want in 'Running' 'Stopped' 'Terminated' 'tty: /dev/pts/'; do
-        grep -q "$want" session.txt || { echo "pty session: no '$want' in: $(tail -5 session.txt)" >&2; exit 1; }
+    [ "$rc" = 3 ] || { echo "pty session: exit $rc, not 3: $(tail -3 session.txt | tr '\n' ' ')" >&2; exit 1; }
+    for want in 'flags: .*m' 'Running' 'Stopped' 'killed: 143' 'tty: /dev/pts/'; do
+        grep -q "$want" session.txt || { echo "pty session: no '$want' in: $(tr '\n' ' ' < session.txt)" >&2; exit 1; }
     done
-    echo "ok: interactive bash on a pty (job stopped, resumed, killed)"
+    echo "ok: interactive bash on a pty (job control: a job stopped, resumed, killed)"
 fi

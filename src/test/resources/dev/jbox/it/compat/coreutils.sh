@@ -7,8 +7,8 @@ printf 'z\ny\nx\n' > src/c/list
 cp -a src copy
 mv copy moved
 [ "$(find moved -type f | wc -l)" = 201 ]
-tar -czf t.tgz moved && mkdir out && tar -xzf t.tgz -C out
-diff -r src out/moved
+tar -czf t.tgz moved && mkdir unpacked && tar -xzf t.tgz -C unpacked
+diff -r src unpacked/moved
 [ "$(find src -name '*.txt' -print0 | xargs -0 -n 20 -P 2 cat | sort -u | wc -l)" = 200 ]
 [ "$(sort src/c/list | head -1)" = x ]
 echo data > f && ln -s f l && ln f h && chmod 600 f && touch -d 2001-01-01 f && [ "$(stat -L -c %a:%h l)" = 600:2 ]

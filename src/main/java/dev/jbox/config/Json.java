@@ -1,14 +1,14 @@
-package dev.jbox.cli;
+package dev.jbox.config;
 
 import java.util.Collection;
 import java.util.Map;
 
-/** Minimal JSON writing for --json output (no library on the start-up path for this). */
-final class Json {
+/** Minimal JSON writing (--json output, exported OCI profiles): no library on the start-up path for this. */
+public final class Json {
     private Json() {
     }
 
-    static String str(String s) {
+    public static String str(String s) {
         StringBuilder b = new StringBuilder("\"");
         for (char c : s.toCharArray()) {
             switch (c) {
@@ -30,7 +30,7 @@ final class Json {
     }
 
     /** Writes maps, collections, strings, numbers, booleans and null. */
-    static String of(Object o) {
+    public static String of(Object o) {
         return switch (o) {
             case null -> "null";
             case String s -> str(s);
