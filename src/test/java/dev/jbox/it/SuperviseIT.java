@@ -178,7 +178,8 @@ class SuperviseIT {
     @Test
     void aBwrapThatCannotSetUpTheSandboxPointsToDoctor() throws IOException {
         Path fake = cwd.resolve("fake-bwrap");
-        Files.writeString(fake, "#!/bin/sh\necho 'bwrap: No permissions to creating new namespace, likely because"
+        Files.writeString(fake, "#!/bin/sh\n[ \"$1\" = --help ] && { echo '    --seccomp FD   Load and use seccomp rules from FD'; exit 0; }\n"
+                + "echo 'bwrap: No permissions to creating new namespace, likely because"
                 + " the kernel does not allow non-privileged user namespaces.' >&2\nexit 1\n");
         fake.toFile().setExecutable(true);
         Jbox.Result r = Jbox.run(List.of("--forward-signals"), List.of("true"),
