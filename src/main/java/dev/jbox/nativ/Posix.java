@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * The safe, errno-aware face of the libc calls jbox makes. This is the only
@@ -32,16 +31,13 @@ import java.util.Optional;
  * {@link NativeException}.
  *
  * <p>The jextract-generated bindings do not capture {@code errno}, so every call
- * whose failure is reported through {@code errno} goes through a downcall handle
- * built here with {@code Linker.Option.captureCallState("errno")}, from the
- * generated layouts ({@code Libc.C_INT}, ...) in the generated descriptors' shapes
- * (a test keeps the two equal); variadic functions ({@code fcntl}, {@code prctl},
- * {@code syscall}) use the generated invoker's address and one fixed shape with
- * {@code Linker.Option.firstVariadicArg}. Each such handle lives in its own holder
- * class, so it is created the first time that function is used and then cached.
- * Functions that return an error number directly
- * ({@code pthread_sigmask}, {@code posix_spawn*}) or cannot fail
- * ({@code getpid}, {@code strerror}) use the generated wrappers as they are.
+ * whose failure is reported through {@code errno} goes through one downcall handle
+ * built here: glibc's {@code syscall(2)} (the generated invoker's address) with one
+ * fixed shape, {@code Linker.Option.captureCallState("errno")} and
+ * {@code firstVariadicArg}, created on first use and cached (see {@link Sys} for the
+ * numbers). Functions that return an error number directly ({@code posix_spawn*}) or
+ * cannot fail ({@code getpid}, {@code strerror}, {@code isatty}) use the generated
+ * wrappers as they are.
  *
  * <p>Seccomp filters are passed as {@code long[]}, one element per
  * {@code struct sock_filter}, packed as bits 0-15 {@code code}, 16-23
@@ -65,18 +61,6 @@ public final class Posix {
 
         private Errno() {
         }
-    }
-
-    private static MemorySegment symbol(String name) {
-        Optional<MemorySegment> address = Linker.nativeLinker().defaultLookup().find(name);
-        if (address.isEmpty()) {
-            throw new UnsatisfiedLinkError("unresolved symbol: " + name);
-        }
-        return address.get();
-    }
-
-    private static MethodHandle errnoHandle(String name, FunctionDescriptor descriptor) {
-        return Linker.nativeLinker().downcallHandle(symbol(name), descriptor, Errno.CAPTURE);
     }
 
     private static MethodHandle errnoVariadicHandle(MemorySegment address, FunctionDescriptor descriptor,
@@ -107,52 +91,14 @@ public final class Posix {
         return new IllegalStateException("unexpected exception from a downcall", t);
     }
 
-    // ------------------------------------------------------------------ lazily created handles
-    // Each handle's type is (MemorySegment callState, <C arguments>) -> <C result>.
-    //
-    // The descriptors are the generated ones, restated: the generated holder class behind
-    // Libc.x$descriptor()/x$address() also builds jextract's own (errno-less) handle eagerly,
-    // which would cost a second downcall stub per function at start-up. PosixTest checks that
-    // each DESC here equals Libc.x$descriptor().
-
-
-
-
-
-
-
-
-
-    static final class Waitpid {
-        static final FunctionDescriptor DESC = FunctionDescriptor.of(Libc.C_INT, Libc.C_INT, Libc.C_POINTER,
-                Libc.C_INT);
-        static final MethodHandle MH = errnoHandle("waitpid", DESC);
-    }
-
-    static final class Kill {
-        static final FunctionDescriptor DESC = FunctionDescriptor.of(Libc.C_INT, Libc.C_INT, Libc.C_INT);
-        static final MethodHandle MH = errnoHandle("kill", DESC);
-    }
-
-    static final class Read {
-        static final FunctionDescriptor DESC = FunctionDescriptor.of(Libc.C_LONG, Libc.C_INT, Libc.C_POINTER,
-                Libc.C_LONG);
-        static final MethodHandle MH = errnoHandle("read", DESC);
-    }
-
-    static final class Pipe2 {
-        static final FunctionDescriptor DESC = FunctionDescriptor.of(Libc.C_INT, Libc.C_POINTER, Libc.C_INT);
-        static final MethodHandle MH = errnoHandle("pipe2", DESC);
-    }
-
-
+    // ------------------------------------------------------------------ the one downcall handle
 
     /**
      * {@code long syscall(long number, ...)} fixed to five {@code long} variadic arguments.
      * Every call on jbox's launch path goes through this one handle: each distinct downcall
      * shape costs a stub generated at start-up (tens of milliseconds cold), and one shape
      * serves memfd_create, write, fcntl, lseek, close_range, prlimit64, rt_sigprocmask,
-     * prctl, seccomp and execve alike. Unused trailing arguments are ignored by the kernel.
+     * prctl, seccomp and execve alike (and the supervisor's pipe2, read, wait4 and kill). Unused trailing arguments are ignored by the kernel.
      */
     static final class Syscall {
         static final MethodHandle MH = errnoVariadicHandle(Libc.syscall.address(),
@@ -167,8 +113,8 @@ public final class Posix {
      */
     enum Sys {
         READ(0, 63), WRITE(1, 64), CLOSE(3, 57), LSEEK(8, 62), RT_SIGPROCMASK(14, 135), EXECVE(59, 221),
-        FCNTL(72, 25), PRCTL(157, 167), PRLIMIT64(302, 261), SECCOMP(317, 277), MEMFD_CREATE(319, 279),
-        CLOSE_RANGE(436, 436);
+        WAIT4(61, 260), KILL(62, 129), FCNTL(72, 25), PRCTL(157, 167), PIPE2(293, 59), PRLIMIT64(302, 261),
+        SECCOMP(317, 277), MEMFD_CREATE(319, 279), CLOSE_RANGE(436, 436);
 
         final long nr;
         final String call;
@@ -695,15 +641,7 @@ public final class Posix {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment st = callState(arena);
             MemorySegment fds = arena.allocate(Libc.C_INT, 2);
-            int r;
-            try {
-                r = (int) Pipe2.MH.invokeExact(st, fds, Libc.O_CLOEXEC());
-            } catch (Throwable t) {
-                throw rethrow(t);
-            }
-            if (r == -1) {
-                throw failure("pipe2", st);
-            }
+            sys(st, Sys.PIPE2, fds.address(), Libc.O_CLOEXEC(), 0, 0, 0);
             return new int[] {fds.getAtIndex(ValueLayout.JAVA_INT, 0), fds.getAtIndex(ValueLayout.JAVA_INT, 1)};
         }
     }
@@ -716,12 +654,7 @@ public final class Posix {
             MemorySegment st = callState(arena);
             MemorySegment buf = arena.allocate(Math.max(1, max));
             while (true) {
-                long n;
-                try {
-                    n = (long) Read.MH.invokeExact(st, fd, buf, (long) max);
-                } catch (Throwable t) {
-                    throw rethrow(t);
-                }
+                long n = raw(st, Sys.READ, fd, buf.address(), max, 0, 0);
                 if (n >= 0) {
                     return buf.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
                 }
@@ -765,13 +698,8 @@ public final class Posix {
             MemorySegment st = callState(arena);
             MemorySegment status = arena.allocate(Libc.C_INT);
             while (true) {
-                int r;
-                try {
-                    r = (int) Waitpid.MH.invokeExact(st, pid, status, 0);
-                } catch (Throwable t) {
-                    throw rethrow(t);
-                }
-                if (r != -1) {
+                // waitpid(pid, &status, 0) is wait4(pid, &status, 0, NULL)
+                if (raw(st, Sys.WAIT4, pid, status.address(), 0, 0, 0) != -1) {
                     return status.get(ValueLayout.JAVA_INT, 0);
                 }
                 if (errno(st) != Libc.EINTR()) {
@@ -785,15 +713,7 @@ public final class Posix {
     public static void kill(int pid, int sig) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment st = callState(arena);
-            int r;
-            try {
-                r = (int) Kill.MH.invokeExact(st, pid, sig);
-            } catch (Throwable t) {
-                throw rethrow(t);
-            }
-            if (r == -1) {
-                throw failure("kill", st);
-            }
+            sys(st, Sys.KILL, pid, sig, 0, 0, 0);
         }
     }
 

@@ -184,12 +184,6 @@ class PosixTest {
         assertThat(cloexec(0)).as("stdin untouched").isFalse();
     }
 
-    @Test
-    void errnoHandlesUseTheGeneratedDescriptors() {
-        assertThat(Posix.Waitpid.DESC).isEqualTo(Libc.waitpid$descriptor());
-        assertThat(Posix.Kill.DESC).isEqualTo(Libc.kill$descriptor());
-    }
-
     /** The launch path's calls go through syscall(2): their numbers must be this machine's. */
     @Test
     void syscallNumbersMatchTheKernelTables() {
