@@ -63,7 +63,8 @@ final class Errors {
             case InvalidProgramException ip -> "invalid BPF program: " + ip.getMessage();
             case NativeException ne -> ne.getMessage();
             case UsageException ue -> ue.getMessage();
-            case java.io.IOException io -> io.getMessage() == null ? io.toString() : io.toString();
+            case java.nio.file.NoSuchFileException nf -> "no such file: " + nf.getMessage();
+            case java.io.IOException io -> io.getMessage() == null ? io.toString() : io.getMessage();
             default -> "internal error: " + ex + (Debug.enabled ? "" : " (run with --debug for details)");
         };
         msg = msg.replace("\r", "\\r").replace("\n", "\\n"); // one line, whatever a library said
