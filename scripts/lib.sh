@@ -80,7 +80,10 @@ jbox_apt() {
 }
 
 # The JVM flags jbox starts with (scripts/jbox, and scripts/bench for the same-flags
-# baseline): C1 only, a small serial heap, no perf-data file, and -XX:-MaxFDLimit so
-# HotSpot leaves the caller's open-files limit alone. See docs/BENCHMARKS.md for what each
-# bought.
+# baseline): a small serial heap, no perf-data file, -XX:-MaxFDLimit so HotSpot leaves the
+# caller's open-files limit alone, and C1 only. See docs/STARTUP.md for what each bought.
 JBOX_JVM_FLAGS=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-MaxFDLimit -Xss512k -XX:-UsePerfData)
+# `run` and `bwrap` run interpreted (-Xint): their work is short and bounded by the profile,
+# and a C1 compiler thread would take the second core from the native warm-up thread
+# (docs/STARTUP.md: measured faster, also with a 300-rule profile).
+JBOX_LAUNCH_JVM_FLAGS=(-XX:+UseSerialGC -Xint -XX:-MaxFDLimit -Xss512k -XX:-UsePerfData)

@@ -87,11 +87,6 @@ public enum Arch {
     }
 
     /**
-     * The architecture of the running JVM, from {@code os.arch}.
-     *
-     * @throws IllegalStateException if it is not x86_64, aarch64 or riscv64
-     */
-    /**
      * Every syscall name any of jbox's ABIs knows, reserved numbers included: the names a
      * profile may use. A name missing on one ABI is skipped there when compiling.
      */
@@ -114,6 +109,11 @@ public enum Arch {
         }
     }
 
+    /**
+     * The architecture of the running JVM, from {@code os.arch}.
+     *
+     * @throws IllegalStateException if it is not x86_64, aarch64 or riscv64
+     */
     public static Arch host() {
         return fromOsArch(System.getProperty("os.arch", ""));
     }

@@ -15,29 +15,34 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
-@Command(name = "audit", mixinStandardHelpOptions = true,
-        description = {"Check a third-party raw BPF seccomp program for what makes it unsafe to rely on:",
+final class AuditCommand implements Subcommand {
+
+    static final String NAME = "audit";
+    static final int FINDINGS = 1;
+
+    private final PositionalParamSpec fileArg = Opts.positional("FILE", Path.class, "0", "1",
+            "A raw BPF program (struct sock_filter[], host byte order).");
+    private final OptionSpec jsonOpt = Opts.flag("Machine-readable output.", "--json");
+
+    @Override
+    public CommandSpec spec() {
+        CommandSpec spec = Opts.command(NAME, this,
+                "Check a third-party raw BPF seccomp program for what makes it unsafe to rely on:",
                 "no arch check, x32 numbers allowed, 64-bit compares of int arguments, other",
                 "architectures allowed, a filter that denies nothing, unreachable code, and anything",
                 "the kernel would refuse. Each finding names its instruction (see docs/AUDIT.md).",
-                "Exit status: 0 no finding of severity warning or higher, 1 findings, 2 bad input."})
-final class AuditCommand implements Callable<Integer> {
-
-    static final int FINDINGS = 1;
-
-    @Parameters(paramLabel = "FILE", description = "A raw BPF program (struct sock_filter[], host byte order).")
-    Path file;
-
-    @Option(names = "--json", description = "Machine-readable output.")
-    boolean json;
+                "Exit status: 0 no finding of severity warning or higher, 1 findings, 2 bad input.");
+        return spec.addPositional(fileArg).addOption(jsonOpt);
+    }
 
     @Override
     public Integer call() throws Exception {
+        Path file = Opts.get(fileArg);
+        boolean json = Opts.on(jsonOpt);
         Program p = read(file);
         List<Auditor.Finding> findings = Auditor.audit(p);
         System.out.print(json ? json(file.toString(), p, findings) + "\n" : text(file.toString(), p, findings));

@@ -7,15 +7,11 @@ import dev.jbox.launch.Launcher;
 import dev.jbox.launch.PassThrough;
 import dev.jbox.seccomp.Program;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 /**
  * {@code jbox bwrap [--jbox-profile NAME] [BWRAP ARGS...]}: a drop-in for bwrap
@@ -28,23 +24,36 @@ import picocli.CommandLine.Spec;
  * The one jbox option, {@code --jbox-profile NAME} (or {@code =NAME}), is recognised only
  * first.
  */
-@Command(name = "bwrap",
-        description = {
+final class BwrapCommand implements Subcommand {
+
+    static final String NAME = "bwrap";
+    static final String PROFILE_OPTION = "--jbox-profile";
+
+    private final PositionalParamSpec args = Opts.positional("BWRAP_ARGS", List.class, "0..*", "0..*",
+            "bwrap's arguments, passed on verbatim (first, optionally: --jbox-profile NAME).");
+    private CommandSpec spec;
+
+    @Override
+    public CommandSpec spec() {
+        spec = Opts.command(NAME, this,
                 "Run bwrap with this exact command line, under jbox's seccomp filter (a drop-in: alias bwrap='jbox bwrap').",
                 "The profile: --jbox-profile NAME (first argument only), else JBOX_PROFILE, else the config, else minimal;",
                 "'none' runs bwrap unfiltered. A line with its own --seccomp/--add-seccomp-fd keeps its filter too:",
-                "both are stacked with --add-seccomp-fd, jbox's first (bwrap >= 0.6.0). --help and --version are bwrap's."},
-        sortOptions = false)
-final class BwrapCommand implements Callable<Integer> {
+                "both are stacked with --add-seccomp-fd, jbox's first (bwrap >= 0.6.0). --help and --version are bwrap's.");
+        spec.addPositional(args);
+        spec.usageMessage().sortOptions(false);
+        return spec;
+    }
 
-    static final String PROFILE_OPTION = "--jbox-profile";
+    @Override
+    public boolean standardHelp() {
+        return false;
+    }
 
-    @Spec
-    CommandSpec spec;
-
-    @Parameters(paramLabel = "BWRAP_ARGS", arity = "0..*",
-            description = "bwrap's arguments, passed on verbatim (first, optionally: --jbox-profile NAME).")
-    List<String> args = new ArrayList<>();
+    /** The positional list picocli parsed (the tests compare it with the original line). */
+    List<String> args() {
+        return Opts.list(args);
+    }
 
     /**
      * The jbox profile option and bwrap's arguments, split from what followed {@code bwrap}
@@ -79,17 +88,15 @@ final class BwrapCommand implements Callable<Integer> {
         List<String> all = spec.commandLine().getParseResult() == null ? List.of()
                 : spec.root().commandLine().getParseResult().originalArgs();
         int at = all.indexOf(spec.name());
-        return at < 0 ? args : all.subList(at + 1, all.size());
+        return at < 0 ? args() : all.subList(at + 1, all.size());
     }
 
     @Override
     public Integer call() throws Exception {
         Map<String, String> env = System.getenv();
         Split s = split(original());
-        FilterOptions filterOptions = new FilterOptions();
-        filterOptions.profile = s.profile().orElse(null);
         ConfigFile cfg = new ConfigOption().load();
-        Optional<Program> filter = filterOptions.resolve(env, cfg);
+        Optional<Program> filter = FilterOptions.resolve(FilterOptions.Request.profile(s.profile().orElse(null)), env, cfg);
         Path bwrap = Bwrap.locate(env.get("PATH"), env.get("JBOX_BWRAP"), env.get("JBOX_SELF"));
         if (filter.isPresent()) {
             dev.jbox.launch.BwrapFeatures.requireSeccomp(bwrap, env); // fail closed: after exec it is too late

@@ -11,47 +11,46 @@ import dev.jbox.seccomp.Emulator;
 import dev.jbox.seccomp.Program;
 import dev.jbox.seccomp.Ret;
 import dev.jbox.seccomp.SeccompData;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
-@Command(name = "check", mixinStandardHelpOptions = true,
-        description = {"Show what a profile does with one system call, by running the compiled filter",
+final class CheckCommand implements Subcommand {
+
+    static final String NAME = "check";
+
+    private final ProfileOptions profile = new ProfileOptions();
+    private final OptionSpec abiOpt = Opts.value("ABI", String.class,
+            "ABI the call is made through: the native one (default), its compat ABI (i386, arm) or x32.", "--abi");
+    private final OptionSpec jsonOpt = Opts.flag("Machine-readable output.", "--json");
+    private final OptionSpec bpfOpt = Opts.value("FILE", java.nio.file.Path.class,
+            "Check a raw BPF program instead of a profile (the verdict only: a raw program has no rules to cite).", "--bpf");
+    private final PositionalParamSpec syscallArg = Opts.positional("SYSCALL", String.class, "0", "1", "Name or number.");
+    private final PositionalParamSpec argsArg = Opts.positional("ARG", List.class, "1..*", "0..*",
+            "Up to six arguments: numbers (0x.. for hex) or constants such as AF_VSOCK, TIOCSTI.");
+
+    @Override
+    public CommandSpec spec() {
+        CommandSpec spec = Opts.command(NAME, this,
+                "Show what a profile does with one system call, by running the compiled filter",
                 "in jbox's emulator, and which rule of the profile decided it.",
-                "Example: jbox check --profile strict socket AF_VSOCK"})
-final class CheckCommand implements Callable<Integer> {
-
-    @Mixin
-    ProfileOptions profile;
-
-    @Option(names = "--abi", paramLabel = "ABI",
-            description = "ABI the call is made through: the native one (default), its compat ABI (i386, arm) or x32.")
-    String abi;
-
-    @Option(names = "--json", description = "Machine-readable output.")
-    boolean json;
-
-    @Option(names = "--bpf", paramLabel = "FILE",
-            description = "Check a raw BPF program instead of a profile (the verdict only: a raw program has no rules to cite).")
-    java.nio.file.Path bpf;
-
-    @Parameters(index = "0", paramLabel = "SYSCALL", description = "Name or number.")
-    String syscall;
-
-    @Parameters(index = "1..*", paramLabel = "ARG",
-            description = "Up to six arguments: numbers (0x.. for hex) or constants such as AF_VSOCK, TIOCSTI.")
-    List<String> args = new ArrayList<>();
+                "Example: jbox check --profile strict socket AF_VSOCK");
+        profile.addTo(spec);
+        return spec.addOption(abiOpt).addOption(jsonOpt).addOption(bpfOpt).addPositional(syscallArg).addPositional(argsArg);
+    }
 
     @Override
     public Integer call() throws Exception {
+        String abi = Opts.get(abiOpt);
+        boolean json = Opts.on(jsonOpt);
+        java.nio.file.Path bpf = Opts.get(bpfOpt);
+        String syscall = Opts.get(syscallArg);
+        List<String> args = Opts.list(argsArg);
         Arch nativeArch = profile.arch();
         Arch via = abi == null ? nativeArch : ProfileOptions.parseArch(abi);
         if (args.size() > 6) {
@@ -70,7 +69,7 @@ final class CheckCommand implements Callable<Integer> {
         Program p = bpf != null ? FilterOptions.readBpf(bpf) : profile.compile();
         Emulator.Result r = Emulator.trace(p, new SeccompData(nr, via.auditArch(), 0, a));
         Action action = Ret.decode(r.ret());
-        String source = bpf != null ? bpf.toString() : profile.profile;
+        String source = bpf != null ? bpf.toString() : profile.profile();
         Reference.Verdict why = bpf != null
                 ? new Reference.Verdict(action, java.util.Optional.empty(), "raw program: no rules to cite")
                 : Reference.decide(profile.policy(), nativeArch, via.auditArch(), nr, a);

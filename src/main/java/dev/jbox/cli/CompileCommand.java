@@ -10,30 +10,32 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
-@Command(name = "compile", mixinStandardHelpOptions = true,
-        description = {"Compile a profile to a raw BPF program (struct sock_filter[], host byte order),",
-                "usable as is with plain bwrap: bwrap --seccomp 3 3<FILE ..."})
-final class CompileCommand implements Callable<Integer> {
+final class CompileCommand implements Subcommand {
 
-    @Mixin
-    ProfileOptions profile;
+    static final String NAME = "compile";
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE", required = true,
-            description = "Where to write the program ('-' for standard output).")
-    String output;
+    private final ProfileOptions profile = new ProfileOptions();
+    private final OptionSpec output = OptionSpec.builder("-o", "--output").type(String.class).paramLabel("FILE")
+            .required(true).description("Where to write the program ('-' for standard output).").build();
+    private final OptionSpec json = Opts.flag("Write the instructions as JSON instead of raw bytes.", "--json");
 
-    @Option(names = "--json", description = "Write the instructions as JSON instead of raw bytes.")
-    boolean json;
+    @Override
+    public CommandSpec spec() {
+        CommandSpec spec = Opts.command(NAME, this,
+                "Compile a profile to a raw BPF program (struct sock_filter[], host byte order),",
+                "usable as is with plain bwrap: bwrap --seccomp 3 3<FILE ...");
+        profile.addTo(spec);
+        return spec.addOption(output).addOption(json);
+    }
 
     @Override
     public Integer call() throws Exception {
         Program p = profile.compile();
-        byte[] bytes = json ? (json(p) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8) : p.toBytes();
+        String output = Opts.get(this.output);
+        byte[] bytes = Opts.on(json) ? (json(p) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8) : p.toBytes();
         if (output.equals("-")) {
             OutputStream out = System.out;
             out.write(bytes);

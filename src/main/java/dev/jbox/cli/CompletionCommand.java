@@ -1,24 +1,29 @@
 package dev.jbox.cli;
 
-import java.util.concurrent.Callable;
 import picocli.AutoComplete;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
-@Command(name = "completion", mixinStandardHelpOptions = true,
-        description = {"Print a shell completion script for jbox.",
+final class CompletionCommand implements Subcommand {
+
+    static final String NAME = "completion";
+
+    private final PositionalParamSpec shellArg = Opts.positional("SHELL", String.class, "0", "1", "bash or zsh.");
+
+    @Override
+    public CommandSpec spec() {
+        CommandSpec spec = Opts.command(NAME, this, "Print a shell completion script for jbox.",
                 "bash: source <(jbox completion bash)   (or save it in ~/.local/share/bash-completion/completions/jbox)",
-                "zsh:  source <(jbox completion zsh)    (in ~/.zshrc)"})
-final class CompletionCommand implements Callable<Integer> {
-
-    @Parameters(paramLabel = "SHELL", description = "bash or zsh.")
-    String shell;
+                "zsh:  source <(jbox completion zsh)    (in ~/.zshrc)");
+        return spec.addPositional(shellArg);
+    }
 
     @Override
     public Integer call() throws Exception {
         CommandLine root = Main.commandLine(""); // the full model, not just this subcommand
         String script = AutoComplete.bash("jbox", root);
+        String shell = Opts.get(shellArg);
         switch (shell) {
             // picocli's script serves both: under zsh it loads compinit and bashcompinit itself
             case "bash", "zsh" -> System.out.print(script);

@@ -9,32 +9,34 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
-@Command(name = "config", mixinStandardHelpOptions = true,
-        description = {"Show which config file applies and the settings `jbox run` would use here.",
+final class ConfigCommand implements Subcommand {
+
+    static final String NAME = "config";
+
+    private final ConfigOption config = new ConfigOption();
+    private final FilterOptions filter = new FilterOptions();
+    private final OptionSpec jsonOpt = Opts.flag("Machine-readable output.", "--json");
+
+    @Override
+    public CommandSpec spec() {
+        CommandSpec spec = Opts.command(NAME, this,
+                "Show which config file applies and the settings `jbox run` would use here.",
                 "Discovery: --config FILE, else ./jbox.toml, else $XDG_CONFIG_HOME/jbox/config.toml",
                 "(~/.config/jbox/config.toml). Command-line options override the file; JBOX_PROFILE overrides",
-                "its seccomp setting."})
-final class ConfigCommand implements Callable<Integer> {
-
-    @Mixin
-    ConfigOption config;
-
-    @Mixin
-    FilterOptions filter;
-
-    @Option(names = "--json", description = "Machine-readable output.")
-    boolean json;
+                "its seccomp setting.");
+        config.addTo(spec);
+        filter.addTo(spec);
+        return spec.addOption(jsonOpt);
+    }
 
     @Override
     public Integer call() throws Exception {
         ConfigFile cfg = config.load();
         SandboxSettings s = cfg.sandbox();
-        FilterOptions.Choice choice = filter.choice(System.getenv(), cfg);
+        FilterOptions.Choice choice = FilterOptions.choice(filter.request(), System.getenv(), cfg);
         // resolve the profile now, so a broken one is reported here and not at the next run
         if (!choice.profile().equals("none") && !choice.profile().startsWith("/")) {
             cfg.allProfiles().resolve(choice.profile());
@@ -55,7 +57,7 @@ final class ConfigCommand implements Callable<Integer> {
         m.put("hostname", s.hostname().orElse(null));
         m.put("chdir", s.chdir().orElse(null));
         m.put("profiles", cfg.profiles().stream().map(ProfileSpec::name).toList());
-        if (json) {
+        if (Opts.on(jsonOpt)) {
             System.out.println(Json.of(m));
             return 0;
         }

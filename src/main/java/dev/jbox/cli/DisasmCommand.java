@@ -3,51 +3,42 @@ package dev.jbox.cli;
 import dev.jbox.seccomp.Disassembler;
 import dev.jbox.seccomp.Program;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.ArgGroup;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
+import picocli.CommandLine.Model.ArgGroupSpec;
 
-@Command(name = "disasm", mixinStandardHelpOptions = true,
-        description = "Disassemble a raw BPF file or a compiled profile, seccomp-tools style.")
-final class DisasmCommand implements Callable<Integer> {
+final class DisasmCommand implements Subcommand {
 
-    static final class Source {
-        @Parameters(paramLabel = "FILE", description = "A raw BPF program (struct sock_filter[]).")
-        Path file;
+    static final String NAME = "disasm";
 
-        @Option(names = {"-p", "--profile"}, paramLabel = "NAME", description = "Compile this profile instead.")
-        String profile;
+    private final PositionalParamSpec fileArg = Opts.positional("FILE", Path.class, "0", "1",
+            "A raw BPF program (struct sock_filter[]).");
+    private final OptionSpec profileOpt = Opts.value("NAME", String.class, "Compile this profile instead.", "-p", "--profile");
+    private final OptionSpec archOpt = Opts.value("ARCH", String.class, "Architecture to compile the profile for.", "--arch");
+    private final OptionSpec jsonOpt = Opts.flag("Instructions as JSON.", "--json");
+    private final OptionSpec auditOpt = Opts.flag(
+            "Also audit the program (see 'jbox audit'); exit 1 on a finding of severity warning or higher.", "--audit");
+
+    @Override
+    public CommandSpec spec() {
+        CommandSpec spec = Opts.command(NAME, this,
+                "Disassemble a raw BPF file or a compiled profile, seccomp-tools style.");
+        // exactly one source: a file or a profile
+        spec.addArgGroup(ArgGroupSpec.builder().exclusive(true).multiplicity("1").addArg(fileArg).addArg(profileOpt).build());
+        return spec.addOption(archOpt).addOption(jsonOpt).addOption(auditOpt);
     }
-
-    @ArgGroup(exclusive = true, multiplicity = "1")
-    Source source;
-
-    @Option(names = "--arch", paramLabel = "ARCH", description = "Architecture to compile the profile for.")
-    String arch;
-
-    @Option(names = "--json", description = "Instructions as JSON.")
-    boolean json;
-
-    @Option(names = "--audit", description = "Also audit the program (see 'jbox audit'); exit 1 on a finding of severity warning or higher.")
-    boolean audit;
 
     @Override
     public Integer call() throws Exception {
-        Program p;
-        if (source.file != null) {
-            p = FilterOptions.readBpf(source.file);
-        } else {
-            ProfileOptions o = new ProfileOptions();
-            o.profile = source.profile;
-            o.arch = arch;
-            p = o.compile();
-        }
+        Path file = Opts.get(fileArg);
+        String profile = Opts.get(profileOpt);
+        boolean json = Opts.on(jsonOpt);
+        Program p = file != null ? FilterOptions.readBpf(file) : ProfileOptions.compile(profile, Opts.get(archOpt));
         System.out.print(json ? CompileCommand.json(p) + "\n" : Disassembler.disassemble(p));
-        if (audit) {
+        if (Opts.on(auditOpt)) {
             var findings = dev.jbox.seccomp.Auditor.audit(p);
-            String what = source.file != null ? source.file.toString() : "profile " + source.profile;
+            String what = file != null ? file.toString() : "profile " + profile;
             System.out.print(json ? AuditCommand.json(what, p, findings) + "\n" : "\naudit: " + AuditCommand.text(what, p, findings));
             return dev.jbox.seccomp.Auditor.unsafe(findings) ? AuditCommand.FINDINGS : 0;
         }

@@ -12,17 +12,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
-@Command(name = "doctor", mixinStandardHelpOptions = true,
-        description = {"Check what a sandbox needs (bwrap, user namespaces, seccomp, the JDK, TIOCSTI) and explain each",
-                "finding with a fix; then start a real sandbox, as 'run' would. Exit 0 if it starts, 1 if not."})
-final class DoctorCommand implements Callable<Integer> {
+final class DoctorCommand implements Subcommand {
 
-    @Option(names = "--json", description = "One JSON object: {\"ready\": ..., \"checks\": [...]}.")
-    boolean json;
+    static final String NAME = "doctor";
+
+    private final OptionSpec jsonOpt = Opts.flag("One JSON object: {\"ready\": ..., \"checks\": [...]}.", "--json");
+
+    @Override
+    public CommandSpec spec() {
+        CommandSpec spec = Opts.command(NAME, this,
+                "Check what a sandbox needs (bwrap, user namespaces, seccomp, the JDK, TIOCSTI) and explain each",
+                "finding with a fix; then start a real sandbox, as 'run' would. Exit 0 if it starts, 1 if not.");
+        return spec.addOption(jsonOpt);
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -34,7 +39,7 @@ final class DoctorCommand implements Callable<Integer> {
                 Optional.of(filter));
         List<Doctor.Check> checks = Doctor.run(in);
         boolean ready = Doctor.ready(checks);
-        if (json) {
+        if (Opts.on(jsonOpt)) {
             List<Object> list = new ArrayList<>();
             for (Doctor.Check c : checks) {
                 Map<String, Object> m = new LinkedHashMap<>();

@@ -13,25 +13,26 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
-@Command(name = "explain", mixinStandardHelpOptions = true,
-        description = "Print a profile's rules, grouped, with their action and reason, and what the compiled filter looks like.")
-final class ExplainCommand implements Callable<Integer> {
+final class ExplainCommand implements Subcommand {
 
-    @Mixin
-    ProfileOptions profile;
+    static final String NAME = "explain";
 
-    @Option(names = "--json", description = "Machine-readable output.")
-    boolean json;
+    private final ProfileOptions profile = new ProfileOptions();
+    private final OptionSpec jsonOpt = Opts.flag("Machine-readable output.", "--json");
+    private final OptionSpec cacheOpt = Opts.flag(
+            "List, per ABI, the syscalls the kernel's constant-action cache (Linux 5.11+) always allows"
+                    + " without running the filter, and those that run it.", "--cache");
 
-    @Option(names = "--cache",
-            description = "List, per ABI, the syscalls the kernel's constant-action cache (Linux 5.11+) always allows"
-                    + " without running the filter, and those that run it.")
-    boolean cache;
+    @Override
+    public CommandSpec spec() {
+        CommandSpec spec = Opts.command(NAME, this,
+                "Print a profile's rules, grouped, with their action and reason, and what the compiled filter looks like.");
+        profile.addTo(spec);
+        return spec.addOption(jsonOpt).addOption(cacheOpt);
+    }
 
     /** Rules that say the same thing about several syscalls, shown together. */
     record Entry(String action, String conditions, String reason, String origin, List<String> syscalls) {
@@ -41,7 +42,7 @@ final class ExplainCommand implements Callable<Integer> {
      * Replays the kernel's check (seccomp_is_const_allow) for every syscall of every ABI
      * the program decides for.
      */
-    private int printCache(Program p) {
+    private int printCache(Program p, boolean json) {
         Map<String, Object> byAbi = new LinkedHashMap<>();
         StringBuilder sb = new StringBuilder();
         for (Arch abi : p.arches()) {
@@ -63,7 +64,8 @@ final class ExplainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Arch arch = profile.arch();
         Profiles profiles = profile.profiles();
-        Policy policy = profiles.resolve(profile.profile);
+        Policy policy = profiles.resolve(profile.profile());
+        boolean json = Opts.on(jsonOpt);
         Program p = Compiler.compile(policy, arch);
         Map<String, Entry> entries = new LinkedHashMap<>();
         for (Rule r : policy.rules()) {
@@ -85,8 +87,8 @@ final class ExplainCommand implements Callable<Integer> {
                 cacheable++;
             }
         }
-        if (cache) {
-            return printCache(p);
+        if (Opts.on(cacheOpt)) {
+            return printCache(p, json);
         }
         Map<String, List<String>> skipped = new LinkedHashMap<>();
         for (Arch a : p.arches()) {

@@ -5,30 +5,34 @@ import dev.jbox.config.OciExport;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
-@Command(name = "export", mixinStandardHelpOptions = true,
-        description = {"Write a jbox profile as an OCI/Docker seccomp profile (JSON) with the same decisions,",
+final class ExportCommand implements Subcommand {
+
+    static final String NAME = "export";
+
+    private final ProfileOptions profile = new ProfileOptions();
+    private final OptionSpec formatOpt = OptionSpec.builder("--format").type(String.class).paramLabel("FORMAT")
+            .defaultValue("oci").description("Output format: oci (the only one; default).").build();
+    private final OptionSpec outputOpt = Opts.value("FILE", String.class, "Where to write (default: standard output).",
+            "-o", "--output");
+
+    @Override
+    public CommandSpec spec() {
+        CommandSpec spec = Opts.command(NAME, this,
+                "Write a jbox profile as an OCI/Docker seccomp profile (JSON) with the same decisions,",
                 "for docker run --security-opt seccomp=FILE, podman, runc or crun. What OCI cannot express",
                 "(x32 refusal, future_syscalls, rule order) is said in its \"comment\"; see docs/OCI.md.",
-                "Example: jbox export --profile strict --format oci -o strict.json"})
-final class ExportCommand implements Callable<Integer> {
-
-    @Mixin
-    ProfileOptions profile;
-
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "oci",
-            description = "Output format: oci (the only one; default).")
-    String format;
-
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Where to write (default: standard output).")
-    String output;
+                "Example: jbox export --profile strict --format oci -o strict.json");
+        profile.addTo(spec);
+        return spec.addOption(formatOpt).addOption(outputOpt);
+    }
 
     @Override
     public Integer call() throws Exception {
+        String format = Opts.get(formatOpt);
+        String output = Opts.get(outputOpt);
         if (!format.equals("oci")) {
             throw new ConfigException("unknown --format '" + format + "': the only format is oci");
         }

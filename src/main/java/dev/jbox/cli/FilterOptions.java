@@ -14,7 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * Which filter a launch asks for: a profile, a raw BPF file, or none. Shared by the
@@ -23,24 +24,44 @@ import picocli.CommandLine.Option;
  */
 final class FilterOptions {
 
-    @Option(names = {"-p", "--profile"}, paramLabel = "NAME",
-            description = "Seccomp profile: minimal, strict, dev, one of your own, or 'none' (default: JBOX_PROFILE, the config, or minimal).")
-    String profile;
+    private final OptionSpec profileOpt = Opts.value("NAME", String.class,
+            "Seccomp profile: minimal, strict, dev, one of your own, or 'none' (default: JBOX_PROFILE, the config, or minimal).",
+            "-p", "--profile");
+    private final OptionSpec noSeccompOpt = Opts.flag("Run without a seccomp filter (said once on stderr).", "--no-seccomp");
+    private final OptionSpec bpfOpt = Opts.value("FILE", Path.class,
+            "Use this raw BPF program (struct sock_filter[]) instead of a profile; it is verified first.", "--bpf");
+    private final OptionSpec seccompProfileOpt = Opts.value("FILE", Path.class,
+            "Use this Docker or OCI seccomp profile (JSON, e.g. Docker's default.json) instead of a jbox profile; see docs/OCI.md.",
+            "--seccomp-profile");
+    private final OptionSpec complainOpt = Opts.flag(
+            "Log instead of refusing: every deny of the profile becomes SECCOMP_RET_LOG (see docs/CONFIG.md).", "--complain");
 
-    @Option(names = "--no-seccomp", description = "Run without a seccomp filter (said once on stderr).")
-    boolean noSeccomp;
+    void addTo(CommandSpec spec) {
+        spec.addOption(profileOpt).addOption(noSeccompOpt).addOption(bpfOpt).addOption(seccompProfileOpt)
+                .addOption(complainOpt);
+    }
 
-    @Option(names = "--bpf", paramLabel = "FILE",
-            description = "Use this raw BPF program (struct sock_filter[]) instead of a profile; it is verified first.")
-    Path bpf;
+    /** What the options asked for. */
+    Request request() {
+        return new Request(Opts.get(profileOpt), Opts.on(noSeccompOpt), Opts.get(bpfOpt), Opts.get(seccompProfileOpt),
+                Opts.on(complainOpt));
+    }
 
-    @Option(names = "--seccomp-profile", paramLabel = "FILE",
-            description = "Use this Docker or OCI seccomp profile (JSON, e.g. Docker's default.json) instead of a jbox profile; see docs/OCI.md.")
-    Path seccompProfile;
-
-    @Option(names = "--complain",
-            description = "Log instead of refusing: every deny of the profile becomes SECCOMP_RET_LOG (see docs/CONFIG.md).")
-    boolean complain;
+    /**
+     * A launch's filter options, as given (null: not given).
+     *
+     * @param profile        --profile
+     * @param noSeccomp      --no-seccomp
+     * @param bpf            --bpf
+     * @param seccompProfile --seccomp-profile
+     * @param complain       --complain
+     */
+    record Request(String profile, boolean noSeccomp, Path bpf, Path seccompProfile, boolean complain) {
+        /** Only a profile name (or none): what {@code jbox bwrap --jbox-profile} can say. */
+        static Request profile(String profile) {
+            return new Request(profile, false, null, null, false);
+        }
+    }
 
     /** The profile name a launch uses, and where that choice came from. */
     record Choice(String profile, String source) {
@@ -49,10 +70,16 @@ final class FilterOptions {
     /**
      * The filter to apply, or empty for none (after saying so on stderr).
      *
+     * @param r      the options
      * @param env    the environment (JBOX_PROFILE)
      * @param config the user's config file (its [sandbox] seccomp and profiles)
      */
-    Optional<Program> resolve(Map<String, String> env, ConfigFile config) throws Exception {
+    static Optional<Program> resolve(Request r, Map<String, String> env, ConfigFile config) throws Exception {
+        String profile = r.profile();
+        boolean noSeccomp = r.noSeccomp();
+        Path bpf = r.bpf();
+        Path seccompProfile = r.seccompProfile();
+        boolean complain = r.complain();
         if (noSeccomp && (profile != null || bpf != null)) {
             throw new Errors.UsageException("--no-seccomp conflicts with " + (profile != null ? "--profile" : "--bpf")
                     + ": choose one");
@@ -74,7 +101,7 @@ final class FilterOptions {
         if (bpf != null) {
             return Optional.of(readBpf(bpf));
         }
-        Choice choice = choice(env, config);
+        Choice choice = choice(r, env, config);
         if (choice.profile().startsWith("/")) {
             return Optional.of(readBpf(Path.of(choice.profile())));
         }
@@ -91,12 +118,12 @@ final class FilterOptions {
      * Options first, then JBOX_PROFILE, then the config file's [sandbox] seccomp, then the
      * default preset. "none" means no filter; an absolute path means a raw BPF file.
      */
-    Choice choice(Map<String, String> env, ConfigFile config) {
-        if (noSeccomp) {
+    static Choice choice(Request r, Map<String, String> env, ConfigFile config) {
+        if (r.noSeccomp()) {
             return new Choice("none", "--no-seccomp");
         }
-        if (profile != null) {
-            return new Choice(profile, "--profile");
+        if (r.profile() != null) {
+            return new Choice(r.profile(), "--profile");
         }
         String fromEnv = env.getOrDefault("JBOX_PROFILE", "");
         if (!fromEnv.isEmpty()) {

@@ -10,7 +10,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * How {@code run} starts the sandbox: by becoming bwrap (the default), by supervising it
@@ -18,33 +19,35 @@ import picocli.CommandLine.Option;
  */
 final class LaunchModeOptions {
 
-    @Option(names = "--timeout", paramLabel = "DURATION",
-            description = "Supervise, and end the command after DURATION (30, 30s, 5m, 1h, 1d; 0 = no limit): "
-                    + "SIGTERM, then SIGKILL after --kill-after; exit 124.")
-    String timeout;
+    private final OptionSpec timeoutOpt = Opts.value("DURATION", String.class,
+            "Supervise, and end the command after DURATION (30, 30s, 5m, 1h, 1d; 0 = no limit): "
+                    + "SIGTERM, then SIGKILL after --kill-after; exit 124.", "--timeout");
+    private final OptionSpec killAfterOpt = Opts.value("DURATION", String.class,
+            "With --timeout: how long the command may take to end after SIGTERM (default: 10s).", "--kill-after");
+    private final OptionSpec forwardSignalsOpt = Opts.flag(
+            "Supervise: stay bwrap's parent and pass SIGINT, SIGTERM and SIGHUP on to the command.", "--forward-signals");
+    private final OptionSpec verboseOpt = Opts.flag("Say on stderr what the supervisor does.", "-v", "--verbose");
+    private final OptionSpec noNamespacesOpt = Opts.flag(
+            "No bwrap: apply the filter in jbox and exec the command directly, on the host "
+                    + "(for containers where bwrap cannot create namespaces).", "--no-namespaces");
 
-    @Option(names = "--kill-after", paramLabel = "DURATION",
-            description = "With --timeout: how long the command may take to end after SIGTERM (default: 10s).")
-    String killAfter;
+    void addTo(CommandSpec spec) {
+        spec.addOption(timeoutOpt).addOption(killAfterOpt).addOption(forwardSignalsOpt).addOption(verboseOpt)
+                .addOption(noNamespacesOpt);
+    }
 
-    @Option(names = "--forward-signals",
-            description = "Supervise: stay bwrap's parent and pass SIGINT, SIGTERM and SIGHUP on to the command.")
-    boolean forwardSignals;
-
-    @Option(names = {"-v", "--verbose"}, description = "Say on stderr what the supervisor does.")
-    boolean verbose;
-
-    @Option(names = "--no-namespaces",
-            description = "No bwrap: apply the filter in jbox and exec the command directly, on the host "
-                    + "(for containers where bwrap cannot create namespaces).")
-    boolean noNamespaces;
+    boolean noNamespaces() {
+        return Opts.on(noNamespacesOpt);
+    }
 
     /** Whether jbox stays the parent (supervising mode). */
     boolean supervising() throws Errors.UsageException {
-        return forwardSignals || limits().timeout().isPresent();
+        return Opts.on(forwardSignalsOpt) || limits().timeout().isPresent();
     }
 
     Supervisor.Limits limits() throws Errors.UsageException {
+        String timeout = Opts.get(timeoutOpt);
+        String killAfter = Opts.get(killAfterOpt);
         Optional<Duration> t = Optional.empty();
         if (timeout != null) {
             Duration d = duration("--timeout", timeout);
@@ -54,7 +57,7 @@ final class LaunchModeOptions {
         if (killAfter != null && timeout == null) {
             throw new Errors.UsageException("--kill-after needs --timeout");
         }
-        return new Supervisor.Limits(t, grace, verbose);
+        return new Supervisor.Limits(t, grace, Opts.on(verboseOpt));
     }
 
     private static Duration duration(String option, String value) throws Errors.UsageException {
@@ -68,11 +71,11 @@ final class LaunchModeOptions {
     /** Checks the combinations that make no sense, before anything else happens. */
     void validate(boolean dryRun) throws Errors.UsageException {
         limits();
-        if (noNamespaces && supervising()) {
+        if (noNamespaces() && supervising()) {
             throw new Errors.UsageException("--no-namespaces cannot be combined with --timeout or --forward-signals:"
                     + " jbox becomes the command");
         }
-        if (noNamespaces && dryRun) {
+        if (noNamespaces() && dryRun) {
             throw new Errors.UsageException("--dry-run shows a bwrap command line; --no-namespaces runs no bwrap");
         }
     }

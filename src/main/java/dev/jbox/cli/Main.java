@@ -1,6 +1,7 @@
 package dev.jbox.cli;
 
 import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** Entry point: builds the command line, runs one command, exits with its status. */
 public final class Main {
@@ -13,6 +14,9 @@ public final class Main {
 
     /** Runs jbox in-process and returns the exit status (used by the tests, too). */
     public static int run(String... args) {
+        if (args.length > 0 && (args[0].equals(RunCommand.NAME) || args[0].equals(BwrapCommand.NAME))) {
+            WarmUp.start(); // overlaps with everything below
+        }
         CommandLine cl = commandLine(args.length == 0 ? "" : args[0]);
         cl.setParameterExceptionHandler(Errors::onBadUsage);
         cl.setExecutionExceptionHandler(Errors::onFailure);
@@ -21,22 +25,22 @@ public final class Main {
 
     /**
      * The command line with only the subcommand named {@code first} when there is one:
-     * picocli builds its model of a command by reflection, and building all twelve costs
-     * more start-up time than the rest of a launch. Anything else (help, --version, a
-     * mistyped command) gets the full model, so help and suggestions list everything.
+     * building every subcommand's model costs start-up time a launch should not pay.
+     * Anything else (help, --version, a mistyped command) gets the full model, so help and
+     * suggestions list everything.
      */
     static CommandLine commandLine(String first) {
-        CommandLine top = new CommandLine(new Jbox());
+        CommandLine top = new CommandLine(Opts.addStandardHelp(new Jbox().spec()));
         boolean found = false;
-        for (Class<?> c : Jbox.SUBCOMMANDS) {
-            if (c.getAnnotation(picocli.CommandLine.Command.class).name().equals(first)) {
-                top.addSubcommand(new CommandLine(c));
+        for (Jbox.Entry e : Jbox.SUBCOMMANDS) {
+            if (e.name().equals(first)) {
+                top.addSubcommand(model(e.create().get()));
                 found = true;
             }
         }
         if (!found) {
-            for (Class<?> c : Jbox.SUBCOMMANDS) {
-                top.addSubcommand(new CommandLine(c));
+            for (Jbox.Entry e : Jbox.SUBCOMMANDS) {
+                top.addSubcommand(model(e.create().get()));
             }
         }
         // `jbox run CMD -x`: everything from the command on belongs to the command.
@@ -53,5 +57,10 @@ public final class Main {
         // `jbox run echo @x` must print "@x", not the contents of a file named x.
         top.setExpandAtFiles(false);
         return top;
+    }
+
+    private static CommandLine model(Subcommand sub) {
+        CommandSpec spec = sub.spec();
+        return new CommandLine(sub.standardHelp() ? Opts.addStandardHelp(spec) : spec);
     }
 }

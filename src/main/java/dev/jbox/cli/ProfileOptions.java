@@ -9,25 +9,30 @@ import dev.jbox.seccomp.Compiler;
 import dev.jbox.seccomp.Program;
 import java.util.Arrays;
 import java.util.stream.Collectors;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /** --profile and --arch, shared by the commands that compile a profile. */
 final class ProfileOptions {
 
-    @Option(names = {"-p", "--profile"}, paramLabel = "NAME",
-            description = "Profile to use: minimal, strict, dev or one of your own (default: ${DEFAULT-VALUE}).",
-            defaultValue = Profiles.DEFAULT_PROFILE)
-    String profile;
+    private final OptionSpec profileOpt = OptionSpec.builder("-p", "--profile").type(String.class).paramLabel("NAME")
+            .defaultValue(Profiles.DEFAULT_PROFILE)
+            .description("Profile to use: minimal, strict, dev or one of your own (default: ${DEFAULT-VALUE}).").build();
+    private final OptionSpec archOpt = Opts.value("ARCH", String.class,
+            "Native architecture to compile for: x86_64, aarch64, riscv64 (default: this machine's).", "--arch");
+    private final ConfigOption config = new ConfigOption();
 
-    @Option(names = "--arch", paramLabel = "ARCH",
-            description = "Native architecture to compile for: x86_64, aarch64, riscv64 (default: this machine's).")
-    String arch;
+    void addTo(CommandSpec spec) {
+        spec.addOption(profileOpt).addOption(archOpt);
+        config.addTo(spec);
+    }
 
-    @picocli.CommandLine.Mixin
-    ConfigOption config = new ConfigOption();
+    String profile() {
+        return Opts.get(profileOpt);
+    }
 
     Arch arch() throws ConfigException {
-        return parseArch(arch);
+        return parseArch(Opts.get(archOpt));
     }
 
     static Arch parseArch(String id) throws ConfigException {
@@ -44,10 +49,15 @@ final class ProfileOptions {
     }
 
     Policy policy() throws ConfigException {
-        return profiles().resolve(profile);
+        return profiles().resolve(profile());
     }
 
     Program compile() throws ConfigException, CompileException {
         return Compiler.compile(policy(), arch());
+    }
+
+    /** Compiles {@code profile} for {@code arch} (null: this machine's) without options (disasm's -p). */
+    static Program compile(String profile, String arch) throws ConfigException, CompileException {
+        return Compiler.compile(new ConfigOption().load().allProfiles().resolve(profile), parseArch(arch));
     }
 }

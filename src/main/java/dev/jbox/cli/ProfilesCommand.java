@@ -2,15 +2,20 @@ package dev.jbox.cli;
 
 import dev.jbox.config.Groups;
 import dev.jbox.config.ProfileSpec;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "profiles", mixinStandardHelpOptions = true,
-        description = "List the profiles and the syscall groups, one line each.")
-final class ProfilesCommand implements Callable<Integer> {
+final class ProfilesCommand implements Subcommand {
 
-    @picocli.CommandLine.Mixin
-    ConfigOption config;
+    static final String NAME = "profiles";
+
+    private final ConfigOption config = new ConfigOption();
+
+    @Override
+    public CommandSpec spec() {
+        CommandSpec spec = Opts.command(NAME, this, "List the profiles and the syscall groups, one line each.");
+        config.addTo(spec);
+        return spec;
+    }
 
     @Override
     public Integer call() throws Exception {

@@ -16,61 +16,55 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
-@Command(name = "run",
-        description = {
+final class RunCommand implements Subcommand {
+
+    static final String NAME = "run";
+
+    private final FilterOptions filterOptions = new FilterOptions();
+    private final ConfigOption config = new ConfigOption();
+    private final LaunchModeOptions launchMode = new LaunchModeOptions();
+    private final OptionSpec shareNet = Opts.flag("Keep the host's network.", "--share-net");
+    private final OptionSpec binds = Opts.pair("PATH", "Bind host path SRC read-write at DEST (--bind SRC DEST).", "--bind");
+    private final OptionSpec roBinds = Opts.pair("PATH", "Bind host path SRC read-only at DEST (--ro-bind SRC DEST).",
+            "--ro-bind");
+    private final OptionSpec dryRun = Opts.flag(
+            "Do everything up to the exec (compile, write and seal the filter) and print bwrap's command line instead.",
+            "--dry-run");
+    private final OptionSpec debug = Opts.flag("Print stack traces for errors.", "--debug");
+    private final PositionalParamSpec command = Opts.positional("COMMAND", List.class, "0..*", "1..*",
+            "The command and its arguments.");
+
+    @Override
+    public CommandSpec spec() {
+        CommandSpec spec = Opts.command(NAME, this,
                 "Run a command in a bwrap sandbox under a seccomp filter.",
                 "Layout: read-only host root, private /tmp, /dev and /proc, every namespace unshared",
                 "(network only with --share-net), the current directory bound read-write and used as",
-                "the working directory. Without --profile, JBOX_PROFILE or the default 'minimal' applies."},
-        mixinStandardHelpOptions = true,
-        sortOptions = false)
-final class RunCommand implements Callable<Integer> {
-
-    @picocli.CommandLine.Mixin
-    FilterOptions filterOptions;
-
-    @picocli.CommandLine.Mixin
-    ConfigOption config;
-
-    @picocli.CommandLine.Mixin
-    LaunchModeOptions launchMode;
-
-    @Option(names = "--share-net", description = "Keep the host's network.")
-    boolean shareNet;
-
-    @Option(names = "--bind", arity = "2", paramLabel = "PATH",
-            description = "Bind host path SRC read-write at DEST (--bind SRC DEST).")
-    List<String> binds = new ArrayList<>();
-
-    @Option(names = "--ro-bind", arity = "2", paramLabel = "PATH",
-            description = "Bind host path SRC read-only at DEST (--ro-bind SRC DEST).")
-    List<String> roBinds = new ArrayList<>();
-
-    @Option(names = "--dry-run",
-            description = "Do everything up to the exec (compile, write and seal the filter) and print bwrap's command line instead.")
-    boolean dryRun;
-
-    @Option(names = "--debug", description = "Print stack traces for errors.")
-    void debug(boolean on) {
-        Errors.Debug.enabled = on;
+                "the working directory. Without --profile, JBOX_PROFILE or the default 'minimal' applies.");
+        filterOptions.addTo(spec);
+        config.addTo(spec);
+        launchMode.addTo(spec);
+        spec.addOption(shareNet).addOption(binds).addOption(roBinds).addOption(dryRun).addOption(debug)
+                .addPositional(command);
+        spec.usageMessage().sortOptions(false);
+        return spec;
     }
-
-    @Parameters(arity = "1..*", paramLabel = "COMMAND", description = "The command and its arguments.")
-    List<String> command;
 
     @Override
     public Integer call() throws Exception {
+        Errors.Debug.enabled = Opts.on(debug);
         Map<String, String> env = System.getenv();
+        List<String> command = Opts.list(this.command);
+        boolean dryRun = Opts.on(this.dryRun);
         launchMode.validate(dryRun);
         ConfigFile cfg = config.load();
         SandboxSettings settings = cfg.sandbox();
-        Optional<Program> filter = filterOptions.resolve(env, cfg);
-        if (launchMode.noNamespaces) {
+        Optional<Program> filter = FilterOptions.resolve(filterOptions.request(), env, cfg);
+        if (launchMode.noNamespaces()) {
             Map<String, String> direct = commandEnvironment(env, settings);
             return LaunchModeOptions.direct(command, filter, direct, Launcher.environment(direct), nofileSoft(env));
         }
@@ -80,24 +74,26 @@ final class RunCommand implements Callable<Integer> {
         for (Bind b : settings.binds()) {
             extra.add(bind(b.src(), b.dest(), b.readOnly()));
         }
-        for (int i = 0; i + 1 < binds.size(); i += 2) {
-            extra.add(bind(binds.get(i), binds.get(i + 1), false));
+        List<String> rw = Opts.list(binds);
+        for (int i = 0; i + 1 < rw.size(); i += 2) {
+            extra.add(bind(rw.get(i), rw.get(i + 1), false));
         }
-        for (int i = 0; i + 1 < roBinds.size(); i += 2) {
-            extra.add(bind(roBinds.get(i), roBinds.get(i + 1), true));
+        List<String> ro = Opts.list(roBinds);
+        for (int i = 0; i + 1 < ro.size(); i += 2) {
+            extra.add(bind(ro.get(i), ro.get(i + 1), true));
         }
         boolean root = "root".equals(System.getProperty("user.name"));
         Sandbox sandbox = Sandbox.standard(Path.of("").toAbsolutePath(), extra,
-                shareNet || settings.shareNet().orElse(false), root, settings.hostname(), settings.chdir());
+                Opts.on(shareNet) || settings.shareNet().orElse(false), root, settings.hostname(), settings.chdir());
         Map<String, String> commandEnv = commandEnvironment(env, settings);
         sandbox.resolveCommand(command.getFirst(), commandEnv.get("PATH"));
         Launcher.Plan plan = new Launcher.Plan(bwrap, sandbox.bwrapArgs(), command, filter);
-        if (dryRun) {
-            DryRun.print(plan);
-            return 0;
-        }
         if (filter.isPresent()) {
             BwrapFeatures.requireSeccomp(bwrap, env); // fail closed: after exec it is too late
+        }
+        if (dryRun) {
+            DryRun.print(plan, nofileSoft(env));
+            return 0;
         }
         return launchMode.launch(plan, Launcher.environment(commandEnv), nofileSoft(env));
     }

@@ -86,12 +86,32 @@ public final class Launcher {
     }
 
     /**
-     * Writes the filter, cleans up the JVM's process state and execs bwrap. Returns only
-     * by throwing; on any failure nothing has run.
-     *
-     * @param nofileSoft the caller's soft RLIMIT_NOFILE to restore, or -1
+     * Links the launch path's native calls and runs one that changes nothing: the first
+     * downcall costs tens of milliseconds of method-handle spinning, which a launch can
+     * spend on a second thread while the main one parses and compiles ({@code cli.WarmUp}).
      */
-    public static void exec(Plan plan, List<String> env, long nofileSoft) throws LaunchException {
+    public static void warmUp() {
+        Posix.warmUp();
+    }
+
+    /**
+     * The last state before {@code execve}: the filter in a sealed memfd, the process made
+     * the caller's again, bwrap's argv.
+     *
+     * @param filterFd the memfd holding the filter, or -1
+     * @param argv     bwrap's argv
+     */
+    public record Prepared(int filterFd, List<String> argv) {
+        public Prepared {
+            argv = List.copyOf(argv);
+        }
+    }
+
+    /**
+     * Everything {@link #exec} does before {@code execve}; {@code run --dry-run} stops here
+     * (and the AOT cache's training run with it, which must cover the launch path).
+     */
+    public static Prepared prepare(Plan plan, long nofileSoft) throws LaunchException {
         try {
             int fd = -1;
             if (plan.filter().isPresent()) {
@@ -99,7 +119,22 @@ public final class Launcher {
             }
             // Only the filter may cross into bwrap.
             prepareForExec(nofileSoft, fd >= 0 ? new int[] {fd} : new int[0]);
-            Posix.execve(plan.bwrap().toString(), plan.argv(fd), env);
+            return new Prepared(fd, plan.argv(fd));
+        } catch (NativeException e) {
+            throw new LaunchException(LaunchException.Kind.FAILED, "cannot start bwrap: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes the filter, cleans up the JVM's process state and execs bwrap. Returns only
+     * by throwing; on any failure nothing has run.
+     *
+     * @param nofileSoft the caller's soft RLIMIT_NOFILE to restore, or -1
+     */
+    public static void exec(Plan plan, List<String> env, long nofileSoft) throws LaunchException {
+        Prepared p = prepare(plan, nofileSoft);
+        try {
+            Posix.execve(plan.bwrap().toString(), p.argv(), env);
             throw new LaunchException(LaunchException.Kind.FAILED, "execve returned without an error");
         } catch (NativeException e) {
             throw new LaunchException(LaunchException.Kind.FAILED, "cannot start bwrap: " + e.getMessage(), e);

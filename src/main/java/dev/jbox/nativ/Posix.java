@@ -112,7 +112,7 @@ public final class Posix {
      * numbers of the machine jextract ran on, so they cannot serve here.)
      */
     enum Sys {
-        READ(0, 63), WRITE(1, 64), CLOSE(3, 57), LSEEK(8, 62), RT_SIGPROCMASK(14, 135), EXECVE(59, 221),
+        READ(0, 63), WRITE(1, 64), CLOSE(3, 57), LSEEK(8, 62), RT_SIGPROCMASK(14, 135), GETPID(39, 172), EXECVE(59, 221),
         WAIT4(61, 260), KILL(62, 129), FCNTL(72, 25), PRCTL(157, 167), PIPE2(293, 59), PRLIMIT64(302, 261),
         SECCOMP(317, 277), MEMFD_CREATE(319, 279), CLOSE_RANGE(436, 436);
 
@@ -208,6 +208,21 @@ public final class Posix {
     }
 
     // ------------------------------------------------------------------ filters
+
+    /**
+     * Runs the launch path's native machinery once on a call that changes nothing (getpid):
+     * the syscall handle linked, a call-state segment, a C string and a sock_filter array
+     * laid out. The first use of each costs milliseconds of method-handle spinning, so a
+     * launch does this on a second thread while the main one parses options and compiles.
+     */
+    public static void warmUp() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment st = callState(arena);
+            arena.allocateFrom("jbox");
+            encodeFilter(arena, new long[] {0x7fff0000_00000006L}); // RET ALLOW, never installed
+            raw(st, Sys.GETPID, 0, 0, 0, 0, 0);
+        }
+    }
 
     /** Lays {@code insns} out as a {@code struct sock_filter[]} in {@code arena}. */
     private static MemorySegment encodeFilter(Arena arena, long[] insns) {

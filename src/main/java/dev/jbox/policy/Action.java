@@ -3,11 +3,17 @@ package dev.jbox.policy;
 /**
  * What the kernel does with a system call that a rule matched. The encoding into
  * {@code SECCOMP_RET_*} values lives in the compiler; this is only the intent.
+ *
+ * <p>The records spell out equals and hashCode: the compiler compares and hashes actions on
+ * every launch, and a record's generated methods are bootstrapped through invokedynamic at
+ * first use, which the AOT cache does not keep (~1-2 ms each; docs/STARTUP.md).
  */
 public sealed interface Action {
 
     /** Let the call through. */
     record Allow() implements Action {
+        @Override public boolean equals(Object o) { return o instanceof Allow; }
+        @Override public int hashCode() { return 1; }
         @Override public String toString() { return "allow"; }
     }
 
@@ -20,26 +26,36 @@ public sealed interface Action {
                 throw new IllegalArgumentException("errno out of range 0..4095: " + errno);
             }
         }
+        @Override public boolean equals(Object o) { return o instanceof Errno e && e.errno == errno; }
+        @Override public int hashCode() { return 0x10000 + errno; }
         @Override public String toString() { return "errno(" + Errnos.name(errno) + ")"; }
     }
 
     /** Kill the whole process (thread group) with SIGSYS. */
     record KillProcess() implements Action {
+        @Override public boolean equals(Object o) { return o instanceof KillProcess; }
+        @Override public int hashCode() { return 2; }
         @Override public String toString() { return "kill-process"; }
     }
 
     /** Kill only the calling thread with SIGSYS. */
     record KillThread() implements Action {
+        @Override public boolean equals(Object o) { return o instanceof KillThread; }
+        @Override public int hashCode() { return 3; }
         @Override public String toString() { return "kill-thread"; }
     }
 
     /** Deliver SIGSYS to the thread (a handler may emulate the call). */
     record Trap() implements Action {
+        @Override public boolean equals(Object o) { return o instanceof Trap; }
+        @Override public int hashCode() { return 4; }
         @Override public String toString() { return "trap"; }
     }
 
     /** Allow the call, but log it to the kernel audit log. */
     record Log() implements Action {
+        @Override public boolean equals(Object o) { return o instanceof Log; }
+        @Override public int hashCode() { return 5; }
         @Override public String toString() { return "log"; }
     }
 
@@ -50,6 +66,8 @@ public sealed interface Action {
                 throw new IllegalArgumentException("trace data out of range 0..65535: " + data);
             }
         }
+        @Override public boolean equals(Object o) { return o instanceof Trace t && t.data == data; }
+        @Override public int hashCode() { return 0x20000 + data; }
         @Override public String toString() { return "trace(" + data + ")"; }
     }
 

@@ -39,6 +39,17 @@ public record Condition(int arg, Op op, long value, long mask) {
         return new Condition(arg, op, value & m, mask & m);
     }
 
+    // Spelled out, not generated: see Action (invokedynamic bootstraps on the launch path).
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Condition c && c.arg == arg && c.op == op && c.value == value && c.mask == mask;
+    }
+
+    @Override
+    public int hashCode() {
+        return ((arg * 31 + op.hashCode()) * 31 + Long.hashCode(value)) * 31 + Long.hashCode(mask);
+    }
+
     @Override
     public String toString() {
         return op == Op.MASKED_EQ

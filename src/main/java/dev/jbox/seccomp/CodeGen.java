@@ -25,7 +25,17 @@ import java.util.Map;
  */
 final class CodeGen {
 
+    /** A node's content; equals and hashCode spelled out, see {@link Outcome}. */
     private record Key(int code, int k, int t, int f) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key x && x.code == code && x.k == k && x.t == t && x.f == f;
+        }
+
+        @Override
+        public int hashCode() {
+            return ((code * 31 + k) * 31 + t) * 31 + f;
+        }
     }
 
     private final List<Insn> nodes = new ArrayList<>();

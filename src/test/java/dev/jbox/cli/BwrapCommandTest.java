@@ -18,7 +18,7 @@ class BwrapCommandTest {
         List<String> after = new ArrayList<>(original.subList(original.indexOf("bwrap") + 1, original.size()));
         // picocli must have taken the whole line as the positional list, unchanged
         BwrapCommand cmd = pr.subcommand().commandSpec().commandLine().getCommand();
-        assertThat(cmd.args).isEqualTo(after);
+        assertThat(cmd.args()).isEqualTo(after);
         return BwrapCommand.split(after);
     }
 

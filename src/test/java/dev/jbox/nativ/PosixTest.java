@@ -239,6 +239,22 @@ class PosixTest {
 
     // ------------------------------------------------------------------ processes
 
+    /** The launch's warm-up call changes nothing a launch could inherit: no fd left open. */
+    @Test
+    void warmUpLeavesNoFdAndCanRunTwice() throws IOException {
+        List<String> before;
+        try (var s = Files.list(Path.of("/proc/self/fd"))) {
+            before = s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+        Posix.warmUp();
+        Posix.warmUp();
+        List<String> after;
+        try (var s = Files.list(Path.of("/proc/self/fd"))) {
+            after = s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+        assertThat(after).isEqualTo(before);
+    }
+
     @Test
     void getpidMatchesTheJvm() {
         assertThat((long) Posix.getpid()).isEqualTo(ProcessHandle.current().pid());

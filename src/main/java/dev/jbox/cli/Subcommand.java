@@ -1,0 +1,16 @@
+package dev.jbox.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** One of jbox's commands: its model (built in code, see {@link Opts}) and its work, which picocli calls. */
+interface Subcommand extends Callable<Integer> {
+
+    /** The model; built once per instance, which holds the parsed values. */
+    CommandSpec spec();
+
+    /** Whether the command takes -h/--help and -V/--version (not {@code jbox bwrap}: those are bwrap's). */
+    default boolean standardHelp() {
+        return true;
+    }
+}
