@@ -15,14 +15,19 @@ jbox_java_version() {
     done < "$rel"
 }
 
-# jbox_java_runtime -> the exact runtime version of the JDK at $1 (JAVA_RUNTIME_VERSION in
-# its release file), which names the AOT cache: a cache only works with the JVM that made it.
-jbox_java_runtime() {
-    local line
+# jbox_jdk_release HOME -> sets JBOX_JDK_FEATURE (e.g. 25) and JBOX_JDK_RUNTIME (e.g.
+# 25.0.3+9-LTS) from the JDK's release file, in this shell: no subshell, no fork (scripts/jbox
+# runs on every launch).
+jbox_jdk_release() {
+    local line v
+    JBOX_JDK_FEATURE=""; JBOX_JDK_RUNTIME=""
     [ -r "$1/release" ] || return 0
     while IFS= read -r line; do
         case $line in
-            JAVA_RUNTIME_VERSION=*) line=${line#JAVA_RUNTIME_VERSION=}; printf '%s\n' "${line//\"/}"; return 0 ;;
+            JAVA_VERSION=*)
+                v=${line#JAVA_VERSION=}; v=${v//\"/}; v=${v%%.*}; JBOX_JDK_FEATURE=${v%%-*} ;;
+            JAVA_RUNTIME_VERSION=*)
+                v=${line#JAVA_RUNTIME_VERSION=}; JBOX_JDK_RUNTIME=${v//\"/} ;;
         esac
     done < "$1/release"
 }

@@ -14,6 +14,9 @@ public final class Main {
 
     /** Runs jbox in-process and returns the exit status (used by the tests, too). */
     public static int run(String... args) {
+        // picocli's DefaultFactory otherwise looks for Groovy's Closure class on first use:
+        // a failed class lookup, ~5 ms of every cold launch, for annotations jbox does not have
+        System.setProperty("picocli.disable.closures", "true");
         if (args.length > 0 && (args[0].equals(RunCommand.NAME) || args[0].equals(BwrapCommand.NAME))) {
             WarmUp.start(); // overlaps with everything below
         }

@@ -56,11 +56,27 @@ public final class Posix {
     /** The call-state layout and the option that captures errno; built on first use. */
     private static final class Errno {
         static final StructLayout LAYOUT = Linker.Option.captureStateLayout();
-        static final long OFFSET = LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("errno"));
+        static final long OFFSET = offsetOf(LAYOUT, "errno");
         static final Linker.Option CAPTURE = Linker.Option.captureCallState("errno");
 
         private Errno() {
         }
+    }
+
+    /**
+     * The offset of a struct member, summed over the members before it. Not
+     * {@code byteOffset(PathElement...)}: that builds a layout path with method handles,
+     * about 10 ms of a cold launch spent on an answer that is a sum.
+     */
+    static long offsetOf(StructLayout struct, String member) {
+        long offset = 0;
+        for (MemoryLayout m : struct.memberLayouts()) {
+            if (m.name().filter(member::equals).isPresent()) {
+                return offset;
+            }
+            offset += m.byteSize();
+        }
+        throw new IllegalStateException("no member '" + member + "' in " + struct);
     }
 
     private static MethodHandle errnoVariadicHandle(MemorySegment address, FunctionDescriptor descriptor,

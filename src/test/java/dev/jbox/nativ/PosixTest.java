@@ -239,6 +239,25 @@ class PosixTest {
 
     // ------------------------------------------------------------------ processes
 
+    /** The hand-summed member offset agrees with the layout path's, on every member of a padded struct. */
+    @Test
+    void offsetOfAgreesWithTheLayoutPath() {
+        var capture = java.lang.foreign.Linker.Option.captureStateLayout();
+        assertThat(Posix.offsetOf(capture, "errno"))
+                .isEqualTo(capture.byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno")));
+        var padded = java.lang.foreign.MemoryLayout.structLayout(
+                java.lang.foreign.ValueLayout.JAVA_BYTE.withName("a"),
+                java.lang.foreign.MemoryLayout.paddingLayout(3),
+                java.lang.foreign.ValueLayout.JAVA_INT.withName("b"),
+                java.lang.foreign.ValueLayout.JAVA_LONG.withName("c"));
+        for (String m : List.of("a", "b", "c")) {
+            assertThat(Posix.offsetOf(padded, m)).as(m)
+                    .isEqualTo(padded.byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement(m)));
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Posix.offsetOf(padded, "d"))
+                .isInstanceOf(IllegalStateException.class).hasMessageStartingWith("no member 'd' in ");
+    }
+
     /** The launch's warm-up call changes nothing a launch could inherit: no fd left open. */
     @Test
     void warmUpLeavesNoFdAndCanRunTwice() throws IOException {
