@@ -233,10 +233,10 @@ public final class Posix {
      */
     public static void warmUp() {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment st = callState(arena);
+            // the handle first: it is the longest part, and the launch waits for nothing else
+            raw(callState(arena), Sys.GETPID, 0, 0, 0, 0, 0);
             arena.allocateFrom("jbox");
             encodeFilter(arena, new long[] {0x7fff0000_00000006L}); // RET ALLOW, never installed
-            raw(st, Sys.GETPID, 0, 0, 0, 0, 0);
         }
     }
 
