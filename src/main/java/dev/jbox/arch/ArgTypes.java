@@ -1,7 +1,5 @@
 package dev.jbox.arch;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -125,15 +123,7 @@ public final class ArgTypes {
     }
 
     private static void read(String resource, Map<String, List<String>> into, boolean extra) {
-        byte[] b;
-        try (InputStream in = ArgTypes.class.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException("missing class-path resource dev/jbox/arch/" + resource);
-            }
-            b = in.readAllBytes();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read dev/jbox/arch/" + resource, e);
-        }
+        byte[] b = Resources.bytes(resource); // embedded at build time: no jar read
         int pos = 0;
         int line = 0;
         while (pos < b.length) {

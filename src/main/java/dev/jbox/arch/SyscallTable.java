@@ -1,7 +1,5 @@
 package dev.jbox.arch;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.AbstractList;
 import java.util.Arrays;
@@ -126,16 +124,7 @@ public final class SyscallTable {
 
     static SyscallTable load(Arch arch) {
         String resource = resourceName(arch);
-        byte[] bytes;
-        try (InputStream in = SyscallTable.class.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException("missing class-path resource dev/jbox/arch/" + resource);
-            }
-            bytes = in.readAllBytes();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read dev/jbox/arch/" + resource, e);
-        }
-        return parse(arch, resource, bytes);
+        return parse(arch, resource, Resources.bytes(resource)); // embedded at build time: no jar read
     }
 
     /**

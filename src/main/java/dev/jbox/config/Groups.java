@@ -1,10 +1,6 @@
 package dev.jbox.config;
 
 import com.electronwill.nightconfig.core.Config;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -34,8 +30,8 @@ public final class Groups {
     }
 
     private static Groups load() {
-        try (InputStream in = Groups.class.getResourceAsStream("groups.toml")) {
-            Config c = TomlFiles.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "groups.toml");
+        try {
+            Config c = TomlFiles.parse(Resources.text("groups.toml"), "groups.toml");
             Map<String, Group> m = new LinkedHashMap<>();
             for (var e : c.entrySet()) {
                 Config g = (Config) e.getValue();
@@ -46,8 +42,6 @@ public final class Groups {
                 m.put(e.getKey(), new Group(e.getKey(), g.get("description"), List.copyOf(members)));
             }
             return new Groups(m);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         } catch (ConfigException e) {
             throw new IllegalStateException("built-in groups.toml is broken: " + e.getMessage(), e);
         }

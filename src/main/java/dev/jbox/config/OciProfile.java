@@ -14,7 +14,6 @@ import dev.jbox.policy.Op;
 import dev.jbox.policy.Policy;
 import dev.jbox.policy.Rule;
 import java.io.IOException;
-import java.io.InputStream;
 import java.math.BigInteger;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -766,25 +765,18 @@ public final class OciProfile {
         static final Set<String> ALL = load();
 
         private static Set<String> load() {
-            try (InputStream in = OciProfile.class.getResourceAsStream("linux-syscall-names.txt")) {
-                if (in == null) {
-                    throw new IllegalStateException("missing class-path resource dev/jbox/config/linux-syscall-names.txt");
+            Set<String> s = new TreeSet<>();
+            for (String l : Resources.text("linux-syscall-names.txt").split("\n")) {
+                String t = l.strip();
+                if (!t.isEmpty() && !t.startsWith("#")) {
+                    s.add(t);
                 }
-                Set<String> s = new TreeSet<>();
-                for (String l : new String(in.readAllBytes(), StandardCharsets.US_ASCII).split("\n")) {
-                    String t = l.strip();
-                    if (!t.isEmpty() && !t.startsWith("#")) {
-                        s.add(t);
-                    }
-                }
-                // jbox's own tables (newer than libseccomp's list, perhaps)
-                for (Arch a : Arch.values()) {
-                    a.syscalls().all().forEach(x -> s.add(x.name()));
-                }
-                return Set.copyOf(s);
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot read linux-syscall-names.txt", e);
             }
+            // jbox's own tables (newer than libseccomp's list, perhaps)
+            for (Arch a : Arch.values()) {
+                a.syscalls().all().forEach(x -> s.add(x.name()));
+            }
+            return Set.copyOf(s);
         }
     }
 

@@ -6,10 +6,6 @@ import dev.jbox.policy.ArchScope;
 import dev.jbox.policy.Errnos;
 import dev.jbox.policy.Policy;
 import dev.jbox.policy.Rule;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -52,8 +48,8 @@ public final class Profiles {
     }
 
     private static Profiles loadBuiltin() {
-        try (InputStream in = Profiles.class.getResourceAsStream("presets.toml")) {
-            Config c = TomlFiles.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "presets.toml");
+        try {
+            Config c = TomlFiles.parse(Resources.text("presets.toml"), "presets.toml");
             Map<String, ProfileSpec> parsed = new LinkedHashMap<>();
             for (ProfileSpec s : ProfileParser.parse(c.get("profiles"), "preset")) {
                 parsed.put(s.name(), s);
@@ -65,8 +61,6 @@ public final class Profiles {
             // Preset names are checked by the test suite against every table; no need to
             // load all tables on each start.
             return new Profiles(m, Groups.builtin(), List::of);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         } catch (ConfigException e) {
             throw new IllegalStateException("built-in presets.toml is broken: " + e.getMessage(), e);
         }
