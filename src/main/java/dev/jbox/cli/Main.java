@@ -18,7 +18,7 @@ public final class Main {
         // failed class lookup, ~5 ms of a cold launch), and every parser loads and reflects on
         // java.sql and java.time types for converters (~3 ms); jbox's options use neither
         System.setProperty("picocli.disable.closures", "true");
-        System.setProperty("picocli.converters.excludes", "java\\.sql\\..*,java\\.time\\..*");
+        System.setProperty("picocli.converters.excludes", "java\\.(sql|time)\\..*");
         if (args.length > 0 && (args[0].equals(RunCommand.NAME) || args[0].equals(BwrapCommand.NAME))) {
             WarmUp.start(); // overlaps with everything below
         }
