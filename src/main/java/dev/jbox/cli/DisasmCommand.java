@@ -3,10 +3,10 @@ package dev.jbox.cli;
 import dev.jbox.seccomp.Disassembler;
 import dev.jbox.seccomp.Program;
 import java.nio.file.Path;
+import picocli.CommandLine.Model.ArgGroupSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
-import picocli.CommandLine.Model.ArgGroupSpec;
 
 final class DisasmCommand implements Subcommand {
 
