@@ -4,7 +4,9 @@ import dev.jbox.config.Json;
 import dev.jbox.arch.Arch;
 import dev.jbox.config.Profiles;
 import dev.jbox.launch.Doctor;
+import dev.jbox.launch.Launcher;
 import dev.jbox.launch.Sandbox;
+import dev.jbox.config.UserDirs;
 import dev.jbox.seccomp.Compiler;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,9 +33,10 @@ final class DoctorCommand implements Subcommand {
 
     @Override
     public Integer call() throws Exception {
-        boolean root = "root".equals(System.getProperty("user.name"));
-        Sandbox sandbox = Sandbox.standard(Path.of("").toAbsolutePath(), List.of(), false, root,
-                Optional.empty(), Optional.empty());
+        boolean root = Launcher.runningAsRoot();
+        UserDirs dirs = UserDirs.of(System.getenv());
+        Sandbox sandbox = Sandbox.standard(new Sandbox.Layout(Path.of("").toAbsolutePath(), dirs.home(), List.of(),
+                Guards.of(System.getenv(), dirs), false, root, Optional.empty(), Optional.empty()));
         byte[] filter = Compiler.compile(Profiles.builtin().resolve(Profiles.DEFAULT_PROFILE), Arch.host()).toBytes();
         Doctor.Inputs in = new Doctor.Inputs(Path.of("/proc"), System.getenv(), root, sandbox.bwrapArgs(),
                 Optional.of(filter));

@@ -3,14 +3,14 @@ package dev.jbox.cli;
 import dev.jbox.arch.Arch;
 import dev.jbox.config.ConfigException;
 import dev.jbox.config.ConfigFile;
+import dev.jbox.config.FileBytes;
+import dev.jbox.config.Trust;
 import dev.jbox.config.SeccompSetting;
 import dev.jbox.policy.Policy;
 import dev.jbox.config.Profiles;
 import dev.jbox.seccomp.Compiler;
 import dev.jbox.seccomp.InvalidProgramException;
 import dev.jbox.seccomp.Program;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -63,18 +63,36 @@ final class FilterOptions {
         }
     }
 
-    /** The profile name a launch uses, and where that choice came from. */
-    record Choice(String profile, String source) {
+    /**
+     * The profile name a launch uses, and where that choice came from.
+     *
+     * @param fromConfig the choice is the config file's {@code [sandbox] seccomp} (a file it
+     *                   names is pinned by the config's trust record)
+     */
+    record Choice(String profile, String source, boolean fromConfig) {
+        Choice(String profile, String source) {
+            this(profile, source, false);
+        }
     }
 
     /**
-     * The filter to apply, or empty for none (after saying so on stderr).
+     * The filter to apply, and what to say about it.
+     *
+     * @param program the filter, or empty for none
+     * @param warning the one line {@code run} says when there is no filter (the opt-out and where it came from)
+     */
+    record Resolved(Optional<Program> program, Optional<String> warning) {
+    }
+
+    /**
+     * The filter to apply, or empty for none.
      *
      * @param r      the options
      * @param env    the environment (JBOX_PROFILE)
      * @param config the user's config file (its [sandbox] seccomp and profiles)
+     * @param gate   reads filter files, each checked against the trust it needs
      */
-    static Optional<Program> resolve(Request r, Map<String, String> env, ConfigFile config) throws Exception {
+    static Resolved resolve(Request r, Map<String, String> env, ConfigFile config, Trust.Gate gate) throws Exception {
         String profile = r.profile();
         boolean noSeccomp = r.noSeccomp();
         Path bpf = r.bpf();
@@ -95,23 +113,27 @@ final class FilterOptions {
             if (other != null) {
                 throw new Errors.UsageException("--seccomp-profile conflicts with " + other + ": choose one");
             }
-            return Optional.of(Compiler.compile(complain ? OciProfiles.load(seccompProfile).complain()
-                    : OciProfiles.load(seccompProfile), Arch.host()));
+            byte[] json = gate.readGiven(seccompProfile, "--seccomp-profile");
+            Policy oci = OciProfiles.load(seccompProfile, json);
+            return new Resolved(Optional.of(Compiler.compile(complain ? oci.complain() : oci, Arch.host())),
+                    Optional.empty());
         }
         if (bpf != null) {
-            return Optional.of(readBpf(bpf));
+            return new Resolved(Optional.of(program(bpf, gate.readGiven(bpf, "--bpf"))), Optional.empty());
         }
         Choice choice = choice(r, env, config);
         if (choice.profile().startsWith("/")) {
-            return Optional.of(readBpf(Path.of(choice.profile())));
+            Path file = Path.of(choice.profile());
+            byte[] bytes = choice.fromConfig() ? gate.readNamed(file) : gate.readGiven(file, choice.source());
+            return new Resolved(Optional.of(program(file, bytes)), Optional.empty());
         }
         if (choice.profile().equals("none")) {
-            System.err.println("jbox: warning: no seccomp filter (" + choice.source()
-                    + "): the command runs with bwrap's namespaces only");
-            return Optional.empty();
+            return new Resolved(Optional.empty(), Optional.of("no seccomp filter (" + choice.source()
+                    + "): the command runs with bwrap's namespaces only"));
         }
         Policy policy = config.allProfiles().resolve(choice.profile());
-        return Optional.of(Compiler.compile(complain ? policy.complain() : policy, Arch.host()));
+        return new Resolved(Optional.of(Compiler.compile(complain ? policy.complain() : policy, Arch.host())),
+                Optional.empty());
     }
 
     /**
@@ -133,18 +155,16 @@ final class FilterOptions {
         return config.sandbox().seccomp().map(s -> switch (s) {
             case SeccompSetting.Default d -> new Choice(Profiles.DEFAULT_PROFILE, where);
             case SeccompSetting.Off o -> new Choice("none", where + " = false");
-            case SeccompSetting.Named n -> new Choice(n.profile(), where);
-            case SeccompSetting.BpfFile b -> new Choice(b.file().toAbsolutePath().toString(), where);
+            case SeccompSetting.Named n -> new Choice(n.profile(), where, true);
+            case SeccompSetting.BpfFile b -> new Choice(b.file().toAbsolutePath().toString(), where, true);
         }).orElse(new Choice(Profiles.DEFAULT_PROFILE, "default"));
     }
 
     static Program readBpf(Path file) throws ConfigException {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new ConfigException(file + ": cannot read: " + e.getMessage());
-        }
+        return program(file, FileBytes.read(file));
+    }
+
+    static Program program(Path file, byte[] bytes) throws ConfigException {
         try {
             return Program.fromBytes(bytes);
         } catch (InvalidProgramException e) {

@@ -158,6 +158,15 @@ public final class OciProfile {
         } catch (IOException e) {
             throw new ConfigException(file + ": cannot read: " + ioReason(e));
         }
+        return fromBytes(file, bytes, host);
+    }
+
+    /** Translates a profile already read (once: the bytes that were checked for trust). */
+    public static Loaded fromBytes(Path file, byte[] bytes, Host host) throws ConfigException {
+        if (bytes.length > MAX_BYTES) {
+            throw new ConfigException(file + ": " + bytes.length + " bytes is too large for a seccomp profile (at most "
+                    + MAX_BYTES + ")");
+        }
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)

@@ -74,6 +74,15 @@ public final class Launcher {
         }
     }
 
+    /**
+     * Whether jbox runs with effective uid 0 (then bwrap keeps its capabilities unless told
+     * {@code --cap-drop ALL}). The kernel's answer, never {@code user.name}, which the
+     * environment can set ({@code JAVA_TOOL_OPTIONS=-Duser.name=nobody}).
+     */
+    public static boolean runningAsRoot() {
+        return Posix.geteuid() == 0;
+    }
+
     /** The command's environment: jbox's own minus jbox's private variables. */
     public static List<String> environment(Map<String, String> env) {
         List<String> out = new ArrayList<>();

@@ -129,7 +129,7 @@ public final class Posix {
      */
     enum Sys {
         READ(0, 63), WRITE(1, 64), CLOSE(3, 57), LSEEK(8, 62), RT_SIGPROCMASK(14, 135), GETPID(39, 172), EXECVE(59, 221),
-        WAIT4(61, 260), KILL(62, 129), FCNTL(72, 25), PRCTL(157, 167), PIPE2(293, 59), PRLIMIT64(302, 261),
+        WAIT4(61, 260), KILL(62, 129), FCNTL(72, 25), GETEUID(107, 175), PRCTL(157, 167), PIPE2(293, 59), PRLIMIT64(302, 261),
         SECCOMP(317, 277), MEMFD_CREATE(319, 279), CLOSE_RANGE(436, 436);
 
         final long nr;
@@ -745,6 +745,17 @@ public final class Posix {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment st = callState(arena);
             sys(st, Sys.KILL, pid, sig, 0, 0, 0);
+        }
+    }
+
+    /**
+     * geteuid(): whether jbox runs as root is a fact of the process, never of a Java
+     * property ({@code user.name} comes from the environment and {@code -Duser.name=} can
+     * set it). geteuid cannot fail.
+     */
+    public static int geteuid() {
+        try (Arena arena = Arena.ofConfined()) {
+            return (int) raw(callState(arena), Sys.GETEUID, 0, 0, 0, 0, 0);
         }
     }
 

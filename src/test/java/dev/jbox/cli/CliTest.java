@@ -67,7 +67,7 @@ class CliTest {
             "run --profile zzz --dry-run -- true # jbox: unknown profile 'zzz'; known profiles: minimal, strict, dev; nothing was run",
             "run --bogus --dry-run -- true # jbox run: Unknown option: '--bogus' (see 'jbox run --help')",
             "run --dry-run # jbox run: Missing required parameter: 'COMMAND' (see 'jbox run --help')",
-            "run --bpf /nonexistent.bpf --dry-run -- true # jbox: /nonexistent.bpf: cannot read: /nonexistent.bpf; nothing was run",
+            "run --bpf /nonexistent.bpf --dry-run -- true # jbox: /nonexistent.bpf: cannot read: no such file; nothing was run",
     })
     void runErrorsExit125(String args, String message) {
         Cli.Result r = Cli.run(args.split(" "));

@@ -163,10 +163,11 @@ class ConfigFileTest {
         SandboxSettings s = c.sandbox();
         assertThat(s.seccomp()).contains(new SeccompSetting.Named("strict"));
         assertThat(s.shareNet()).contains(true);
+        String where = f + ": [sandbox]: ";
         assertThat(s.binds()).containsExactly(
-                new Bind(dir.resolve("data").toString(), dir.resolve("data").toString(), false),
-                new Bind(System.getProperty("user.home") + "/src", "/src", false),
-                new Bind("/etc/hosts", "/etc/hosts", true));
+                new Bind(dir.resolve("data").toString(), dir.resolve("data").toString(), false, where + "bind = \"data\""),
+                new Bind(System.getenv("HOME") + "/src", "/src", false, where + "bind { src = \"~/src\" }"),
+                new Bind("/etc/hosts", "/etc/hosts", true, where + "ro_bind = \"/etc/hosts\""));
         assertThat(s.setEnv()).isEqualTo(Map.of("A", "1"));
         assertThat(s.unsetEnv()).containsExactly("SECRET");
         assertThat(s.hostname()).contains("box");
