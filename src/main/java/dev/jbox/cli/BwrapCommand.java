@@ -2,6 +2,7 @@ package dev.jbox.cli;
 
 import dev.jbox.config.ConfigFile;
 import dev.jbox.config.Profiles;
+import dev.jbox.config.FilterChoice;
 import dev.jbox.config.Trust;
 import dev.jbox.config.TrustRecord;
 import dev.jbox.config.TrustStore;
@@ -111,7 +112,7 @@ final class BwrapCommand implements Subcommand {
         Optional<TrustRecord> record = cfg.origin() == ConfigFile.Origin.PROJECT
                 ? Optional.of(Trust.verify(cfg, store)) : Optional.empty();
         FilterOptions.Resolved resolved = FilterOptions.resolve(
-                FilterOptions.Request.profile(s.profile().orElse(null)), env, cfg,
+                FilterChoice.Request.profile(s.profile().orElse(null)), env, cfg,
                 new Trust.Gate(store, record, List.of()));
         Optional<Program> filter = resolved.program();
         Path bwrap = Bwrap.locate(env.get("PATH"), env.get("JBOX_BWRAP"), env.get("JBOX_SELF"));

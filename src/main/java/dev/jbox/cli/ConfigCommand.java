@@ -5,6 +5,8 @@ import dev.jbox.config.Bind;
 import dev.jbox.config.ConfigFile;
 import dev.jbox.config.ProfileSpec;
 import dev.jbox.config.SandboxSettings;
+import dev.jbox.config.FilterChoice;
+import dev.jbox.config.FilterSource;
 import dev.jbox.config.ConfigException;
 import dev.jbox.config.Trust;
 import dev.jbox.config.TrustStore;
@@ -43,10 +45,10 @@ final class ConfigCommand implements Subcommand {
     public Integer call() throws Exception {
         ConfigFile cfg = config.load();
         SandboxSettings s = cfg.sandbox();
-        FilterOptions.Choice choice = FilterOptions.choice(filter.request(), System.getenv(), cfg);
+        FilterChoice choice = FilterChoice.decide(filter.request(), System.getenv(), cfg);
         // resolve the profile now, so a broken one is reported here and not at the next run
-        if (!choice.profile().equals("none") && !choice.profile().startsWith("/")) {
-            cfg.allProfiles().resolve(choice.profile());
+        if (choice.source() instanceof FilterSource.Named n) {
+            cfg.allProfiles().resolve(n.profile());
         }
         List<Object> binds = new ArrayList<>();
         for (Bind b : s.binds()) {
@@ -59,8 +61,8 @@ final class ConfigCommand implements Subcommand {
         m.put("origin", cfg.origin().name().toLowerCase(java.util.Locale.ROOT));
         m.put("trusted", untrusted.isEmpty());
         m.put("untrusted_reason", untrusted.orElse(null));
-        m.put("seccomp", choice.profile());
-        m.put("seccomp_from", choice.source());
+        m.put("seccomp", choice.name());
+        m.put("seccomp_from", choice.from());
         m.put("share_net", s.shareNet().orElse(false));
         m.put("binds", binds);
         m.put("env", s.setEnv());
@@ -76,7 +78,7 @@ final class ConfigCommand implements Subcommand {
         StringBuilder sb = new StringBuilder();
         sb.append("config file: ").append(cfg.path().map(Object::toString).orElse("(none found; defaults apply)")).append('\n');
         untrusted.ifPresent(u -> sb.append("trust:       NOT TRUSTED: jbox run refuses this file: ").append(u).append('\n'));
-        sb.append("seccomp:     ").append(choice.profile()).append("  (from ").append(choice.source()).append(")\n");
+        sb.append("seccomp:     ").append(choice.name()).append("  (from ").append(choice.from()).append(")\n");
         sb.append("share_net:   ").append(s.shareNet().orElse(false)).append('\n');
         for (Bind b : s.binds()) {
             String target = Trust.target(b).map(Path::toString).orElse("(missing)");
@@ -104,11 +106,7 @@ final class ConfigCommand implements Subcommand {
     private static Optional<String> untrusted(ConfigFile cfg) {
         Map<String, String> env = System.getenv();
         UserDirs dirs = UserDirs.of(env);
-        List<Sandbox.Bind> binds = new ArrayList<>();
-        for (Bind b : cfg.sandbox().binds()) {
-            binds.add(new Sandbox.Bind(b.src(), b.dest(), b.readOnly(), b.where(), true));
-        }
-        Sandbox.Layout layout = new Sandbox.Layout(Path.of("").toAbsolutePath(), dirs.home(), binds,
+        Sandbox.Layout layout = new Sandbox.Layout(Path.of("").toAbsolutePath(), dirs.home(), cfg.sandbox().binds(),
                 Guards.of(env, dirs), false, false, Optional.empty(), Optional.empty());
         if (!RunCommand.needsTrust(cfg, Sandbox.writableSources(layout))) {
             return Optional.empty();

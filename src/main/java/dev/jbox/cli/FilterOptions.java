@@ -4,12 +4,10 @@ import dev.jbox.arch.Arch;
 import dev.jbox.config.ConfigException;
 import dev.jbox.config.ConfigFile;
 import dev.jbox.config.FileBytes;
+import dev.jbox.config.FilterChoice;
+import dev.jbox.config.FilterSource;
 import dev.jbox.config.Trust;
-import dev.jbox.config.SeccompSetting;
-import dev.jbox.policy.Policy;
-import dev.jbox.config.Profiles;
-import dev.jbox.seccomp.Compiler;
-import dev.jbox.seccomp.InvalidProgramException;
+import dev.jbox.launch.Filters;
 import dev.jbox.seccomp.Program;
 import java.nio.file.Path;
 import java.util.Map;
@@ -18,9 +16,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * Which filter a launch asks for: a profile, a raw BPF file, or none. Shared by the
- * commands that start a sandbox. Precedence: options, then JBOX_PROFILE, then the
- * config file, then the default preset.
+ * The filter options of the commands that start a sandbox. Which filter applies is decided
+ * by {@link FilterChoice} and built by {@link Filters}, the same for every command.
  */
 final class FilterOptions {
 
@@ -42,37 +39,9 @@ final class FilterOptions {
     }
 
     /** What the options asked for. */
-    Request request() {
-        return new Request(Opts.get(profileOpt), Opts.on(noSeccompOpt), Opts.get(bpfOpt), Opts.get(seccompProfileOpt),
-                Opts.on(complainOpt));
-    }
-
-    /**
-     * A launch's filter options, as given (null: not given).
-     *
-     * @param profile        --profile
-     * @param noSeccomp      --no-seccomp
-     * @param bpf            --bpf
-     * @param seccompProfile --seccomp-profile
-     * @param complain       --complain
-     */
-    record Request(String profile, boolean noSeccomp, Path bpf, Path seccompProfile, boolean complain) {
-        /** Only a profile name (or none): what {@code jbox bwrap --jbox-profile} can say. */
-        static Request profile(String profile) {
-            return new Request(profile, false, null, null, false);
-        }
-    }
-
-    /**
-     * The profile name a launch uses, and where that choice came from.
-     *
-     * @param fromConfig the choice is the config file's {@code [sandbox] seccomp} (a file it
-     *                   names is pinned by the config's trust record)
-     */
-    record Choice(String profile, String source, boolean fromConfig) {
-        Choice(String profile, String source) {
-            this(profile, source, false);
-        }
+    FilterChoice.Request request() {
+        return new FilterChoice.Request(Opts.get(profileOpt), Opts.on(noSeccompOpt), Opts.get(bpfOpt),
+                Opts.get(seccompProfileOpt), Opts.on(complainOpt));
     }
 
     /**
@@ -85,79 +54,23 @@ final class FilterOptions {
     }
 
     /**
-     * The filter to apply, or empty for none.
+     * The filter to apply for this machine, or empty for none.
      *
      * @param r      the options
      * @param env    the environment (JBOX_PROFILE)
      * @param config the user's config file (its [sandbox] seccomp and profiles)
      * @param gate   reads filter files, each checked against the trust it needs
      */
-    static Resolved resolve(Request r, Map<String, String> env, ConfigFile config, Trust.Gate gate) throws Exception {
-        String profile = r.profile();
-        boolean noSeccomp = r.noSeccomp();
-        Path bpf = r.bpf();
-        Path seccompProfile = r.seccompProfile();
-        boolean complain = r.complain();
-        if (noSeccomp && (profile != null || bpf != null)) {
-            throw new Errors.UsageException("--no-seccomp conflicts with " + (profile != null ? "--profile" : "--bpf")
-                    + ": choose one");
-        }
-        if (profile != null && bpf != null) {
-            throw new Errors.UsageException("--profile conflicts with --bpf: choose one");
-        }
-        if (complain && (bpf != null || noSeccomp)) {
-            throw new Errors.UsageException("--complain needs a profile, not " + (bpf != null ? "--bpf" : "--no-seccomp"));
-        }
-        if (seccompProfile != null) {
-            String other = noSeccomp ? "--no-seccomp" : profile != null ? "--profile" : bpf != null ? "--bpf" : null;
-            if (other != null) {
-                throw new Errors.UsageException("--seccomp-profile conflicts with " + other + ": choose one");
-            }
-            byte[] json = gate.readGiven(seccompProfile, "--seccomp-profile");
-            Policy oci = OciProfiles.load(seccompProfile, json);
-            return new Resolved(Optional.of(Compiler.compile(complain ? oci.complain() : oci, Arch.host())),
-                    Optional.empty());
-        }
-        if (bpf != null) {
-            return new Resolved(Optional.of(program(bpf, gate.readGiven(bpf, "--bpf"))), Optional.empty());
-        }
-        Choice choice = choice(r, env, config);
-        if (choice.profile().startsWith("/")) {
-            Path file = Path.of(choice.profile());
-            byte[] bytes = choice.fromConfig() ? gate.readNamed(file) : gate.readGiven(file, choice.source());
-            return new Resolved(Optional.of(program(file, bytes)), Optional.empty());
-        }
-        if (choice.profile().equals("none")) {
-            return new Resolved(Optional.empty(), Optional.of("no seccomp filter (" + choice.source()
-                    + "): the command runs with bwrap's namespaces only"));
-        }
-        Policy policy = config.allProfiles().resolve(choice.profile());
-        return new Resolved(Optional.of(Compiler.compile(complain ? policy.complain() : policy, Arch.host())),
-                Optional.empty());
-    }
-
-    /**
-     * Options first, then JBOX_PROFILE, then the config file's [sandbox] seccomp, then the
-     * default preset. "none" means no filter; an absolute path means a raw BPF file.
-     */
-    static Choice choice(Request r, Map<String, String> env, ConfigFile config) {
-        if (r.noSeccomp()) {
-            return new Choice("none", "--no-seccomp");
-        }
-        if (r.profile() != null) {
-            return new Choice(r.profile(), "--profile");
-        }
-        String fromEnv = env.getOrDefault("JBOX_PROFILE", "");
-        if (!fromEnv.isEmpty()) {
-            return new Choice(fromEnv, "JBOX_PROFILE");
-        }
-        String where = config.path().map(p -> p + " [sandbox] seccomp").orElse("");
-        return config.sandbox().seccomp().map(s -> switch (s) {
-            case SeccompSetting.Default d -> new Choice(Profiles.DEFAULT_PROFILE, where);
-            case SeccompSetting.Off o -> new Choice("none", where + " = false");
-            case SeccompSetting.Named n -> new Choice(n.profile(), where, true);
-            case SeccompSetting.BpfFile b -> new Choice(b.file().toAbsolutePath().toString(), where, true);
-        }).orElse(new Choice(Profiles.DEFAULT_PROFILE, "default"));
+    static Resolved resolve(FilterChoice.Request r, Map<String, String> env, ConfigFile config, Trust.Gate gate)
+            throws Exception {
+        FilterChoice choice = FilterChoice.decide(r, env, config);
+        Filters.Resolved resolved = Filters.policy(choice, config, gate);
+        resolved.warnings().forEach(w -> System.err.println("jbox: warning: " + w));
+        Optional<Program> program = Filters.program(resolved, Arch.host(), gate);
+        Optional<String> warning = choice.source() instanceof FilterSource.None
+                ? Optional.of("no seccomp filter (" + choice.from() + "): the command runs with bwrap's namespaces only")
+                : Optional.empty();
+        return new Resolved(program, warning);
     }
 
     static Program readBpf(Path file) throws ConfigException {
@@ -165,10 +78,6 @@ final class FilterOptions {
     }
 
     static Program program(Path file, byte[] bytes) throws ConfigException {
-        try {
-            return Program.fromBytes(bytes);
-        } catch (InvalidProgramException e) {
-            throw new ConfigException(file + ": not a valid seccomp program: " + e.getMessage());
-        }
+        return Filters.fromBytes(file, bytes);
     }
 }

@@ -115,20 +115,17 @@ final class RunCommand implements Subcommand {
     }
 
     /** The config file's binds first, the command line's after (later binds win in bwrap). */
-    private List<Sandbox.Bind> binds(SandboxSettings settings) {
-        List<Sandbox.Bind> out = new ArrayList<>();
-        for (Bind b : settings.binds()) {
-            out.add(new Sandbox.Bind(b.src(), b.dest(), b.readOnly(), b.where(), true));
-        }
+    private List<Bind> binds(SandboxSettings settings) {
+        List<Bind> out = new ArrayList<>(settings.binds());
         addPairs(out, Opts.list(binds), false, "--bind");
         addPairs(out, Opts.list(roBinds), true, "--ro-bind");
         return out;
     }
 
-    private static void addPairs(List<Sandbox.Bind> out, List<String> pairs, boolean ro, String option) {
+    private static void addPairs(List<Bind> out, List<String> pairs, boolean ro, String option) {
         for (int i = 0; i + 1 < pairs.size(); i += 2) {
             String src = Path.of(pairs.get(i)).toAbsolutePath().normalize().toString();
-            out.add(new Sandbox.Bind(src, pairs.get(i + 1), ro, option + " " + pairs.get(i) + " " + pairs.get(i + 1),
+            out.add(new Bind(src, pairs.get(i + 1), ro, option + " " + pairs.get(i) + " " + pairs.get(i + 1),
                     false));
         }
     }

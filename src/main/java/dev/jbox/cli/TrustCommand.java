@@ -6,6 +6,8 @@ import dev.jbox.config.Bind;
 import dev.jbox.config.ConfigException;
 import dev.jbox.config.ConfigFile;
 import dev.jbox.config.FileBytes;
+import dev.jbox.config.FilterChoice;
+import dev.jbox.config.FilterSource;
 import dev.jbox.config.Profiles;
 import dev.jbox.config.SandboxSettings;
 import dev.jbox.config.Trust;
@@ -136,19 +138,23 @@ final class TrustCommand implements Subcommand {
         }
         s.hostname().ifPresent(h -> out.append("  hostname:  ").append(h).append('\n'));
         s.chdir().ifPresent(c -> out.append("  chdir:     ").append(c).append('\n'));
-        FilterOptions.Choice choice = FilterOptions.choice(FilterOptions.Request.profile(null), Map.of(), cfg);
-        out.append("  seccomp:   ").append(choice.profile());
+        FilterChoice choice = FilterChoice.decide(FilterChoice.Request.profile(null), Map.of(), cfg);
+        out.append("  seccomp:   ").append(choice.name());
         Optional<Program> program;
-        if (choice.profile().equals("none")) {
-            out.append(" (NO FILTER: the command runs with bwrap's namespaces only)\n");
-            program = Optional.empty();
-        } else if (choice.profile().startsWith("/")) {
-            out.append(" (sha256 ").append(record.files().get(choice.profile())).append(")\n");
-            program = Optional.of(FilterOptions.program(Path.of(choice.profile()),
-                    FileBytes.read(Path.of(choice.profile()))));
-        } else {
-            out.append('\n');
-            program = Optional.of(Compiler.compile(cfg.allProfiles().resolve(choice.profile()), Arch.host()));
+        switch (choice.source()) {
+            case FilterSource.None n -> {
+                out.append(" (NO FILTER: the command runs with bwrap's namespaces only)\n");
+                program = Optional.empty();
+            }
+            case FilterSource.BpfFile b -> {
+                out.append(" (sha256 ").append(record.files().get(b.file().toString())).append(")\n");
+                program = Optional.of(FilterOptions.program(b.file(), FileBytes.read(b.file())));
+            }
+            case FilterSource.Named n -> {
+                out.append('\n');
+                program = Optional.of(Compiler.compile(cfg.allProfiles().resolve(n.profile()), Arch.host()));
+            }
+            case FilterSource.OciFile o -> throw new ConfigException("a config file cannot name an OCI profile");
         }
         if (program.isPresent()) {
             widening(program.get(), out);

@@ -178,7 +178,7 @@ public record ConfigFile(Optional<Path> path, Origin origin, String sha256, Sand
             switch (o) {
                 case String p -> {
                     Path src = relative(file, home, p);
-                    out.add(new Bind(src.toString(), src.toString(), ro, where + ": " + key + " = \"" + p + "\""));
+                    out.add(new Bind(src.toString(), src.toString(), ro, where + ": " + key + " = \"" + p + "\"", true));
                 }
                 case Config t -> {
                     TomlFiles.checkKeys(t, BIND_KEYS, where + ": " + key);
@@ -189,7 +189,7 @@ public record ConfigFile(Optional<Path> path, Origin origin, String sha256, Sand
                         throw new ConfigException(where + ": " + key + " dest must be an absolute path: " + dest);
                     }
                     out.add(new Bind(relative(file, home, src).toString(), dest, ro,
-                            where + ": " + key + " { src = \"" + src + "\" }"));
+                            where + ": " + key + " { src = \"" + src + "\" }", true));
                 }
                 default -> throw new ConfigException(where + ": " + key
                         + " must be a list of paths or { src = \"...\", dest = \"...\" } tables");

@@ -1,5 +1,6 @@
 package dev.jbox.launch;
 
+import dev.jbox.config.Bind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,18 +66,6 @@ public record Sandbox(List<Mount> mounts, boolean shareNet, String chdir, boolea
             binds = List.copyOf(binds);
             guarded = List.copyOf(guarded);
         }
-    }
-
-    /**
-     * A bind the user asked for, from a config file or the command line.
-     *
-     * @param src        host path (absolute)
-     * @param dest       sandbox path (absolute)
-     * @param readOnly   read-only bind
-     * @param where      who asked, for messages: "--bind /a /b", or the config file and entry
-     * @param fromConfig from a config file: such a file may not bind the host's root or the home directory read-write
-     */
-    public record Bind(String src, String dest, boolean readOnly, String where, boolean fromConfig) {
     }
 
     private static final List<String> OWN_MOUNTS = List.of("/dev", "/proc", "/tmp");
@@ -284,41 +273,9 @@ public record Sandbox(List<Mount> mounts, boolean shareNet, String chdir, boolea
         return Optional.empty();
     }
 
-    /**
-     * Finds the command as the sandbox will: a name with a slash is a path (relative to
-     * the working directory), any other is looked up in PATH. Fails with 127 (not found)
-     * or 126 (not executable), the codes a shell uses, because once bwrap runs it reports
-     * either case as its own exit 1.
-     */
+    /** Finds the command as the sandbox will see it ({@link CommandLookup}): 127 / 126 otherwise. */
     public String resolveCommand(String cmd, String pathEnv) throws LaunchException {
-        if (cmd.isEmpty()) {
-            throw new LaunchException(LaunchException.Kind.NOT_FOUND, "command not found: '' (empty command)");
-        }
-        if (cmd.contains("/")) {
-            String abs = cmd.startsWith("/") ? cmd : chdir + "/" + cmd;
-            Optional<Path> host = hostPath(abs);
-            if (host.isEmpty() || !Files.exists(host.get())) {
-                throw new LaunchException(LaunchException.Kind.NOT_FOUND, cmd + ": no such file in the sandbox");
-            }
-            if (Files.isDirectory(host.get()) || !Files.isExecutable(host.get())) {
-                throw new LaunchException(LaunchException.Kind.NOT_EXECUTABLE, cmd + ": not executable");
-            }
-            return cmd;
-        }
-        boolean sawNonExecutable = false;
-        for (String dir : (pathEnv == null ? "/usr/local/bin:/usr/bin:/bin" : pathEnv).split(":", -1)) {
-            String d = dir.isEmpty() ? chdir : dir.startsWith("/") ? dir : chdir + "/" + dir;
-            Optional<Path> host = hostPath(d + "/" + cmd);
-            if (host.isPresent() && Files.exists(host.get()) && !Files.isDirectory(host.get())) {
-                if (Files.isExecutable(host.get())) {
-                    return cmd;
-                }
-                sawNonExecutable = true;
-            }
-        }
-        if (sawNonExecutable) {
-            throw new LaunchException(LaunchException.Kind.NOT_EXECUTABLE, cmd + ": found in PATH but not executable");
-        }
-        throw new LaunchException(LaunchException.Kind.NOT_FOUND, cmd + ": command not found in the sandbox's PATH");
+        CommandLookup.find(cmd, pathEnv, chdir, this::hostPath, " in the sandbox");
+        return cmd;
     }
 }

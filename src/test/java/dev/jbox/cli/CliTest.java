@@ -27,7 +27,7 @@ class CliTest {
         Program expected = Compiler.compile(Profiles.builtin().resolve("strict"), Arch.host());
         assertThat(Files.readAllBytes(out)).isEqualTo(expected.toBytes());
         assertThat(r.err()).isEqualTo("jbox: wrote " + expected.length() + " instructions (" + expected.length() * 8
-                + " bytes) for x86_64 to " + out + "\n");
+                + " bytes) for x86_64 under 'strict' (from --profile) to " + out + "\n");
     }
 
     @Test
@@ -50,7 +50,7 @@ class CliTest {
             "check -p strict socket AF_VSCK # jbox: argument 1 'AF_VSCK' is not a number or a known constant (did you mean AF_VSOCK?)",
             "check -p strict read 1 2 3 4 5 6 7 # jbox: a system call has at most 6 arguments, got 7",
             "explain -p zzz # jbox: unknown profile 'zzz'; known profiles: minimal, strict, dev",
-            "disasm # jbox disasm: Error: Missing required argument (specify one of these): (FILE | -p=NAME) (see 'jbox disasm --help')",
+            "disasm -p strict x.bpf # jbox: give a FILE or -p PROFILE, not both",
             "frobnicate # jbox: Unmatched argument at index 0: 'frobnicate' (see 'jbox --help')",
     })
     void badInputIsOneLineAndExitTwo(String args, String message) {
@@ -100,7 +100,7 @@ class CliTest {
     void checkExplainsTheVerdict() {
         Cli.Result r = Cli.run("check", "-p", "strict", "socket", "AF_VSOCK");
         assertThat(r.code()).isZero();
-        assertThat(r.out()).startsWith("socket(0x28) on x86_64 under 'strict': ERRNO(EAFNOSUPPORT)\n")
+        assertThat(r.out()).startsWith("socket(0x28) on x86_64 under 'strict' (from --profile): ERRNO(EAFNOSUPPORT)\n")
                 .contains("only local, IP and netlink sockets");
         Cli.Result high = Cli.run("check", "-p", "strict", "socket", "0x100000028");
         assertThat(high.out()).contains("ERRNO(EAFNOSUPPORT)");
@@ -122,19 +122,19 @@ class CliTest {
         Path bpf = tmp.resolve("strict.bpf");
         Cli.run("compile", "-p", "strict", "-o", bpf.toString());
         Cli.Result r = Cli.run("check", "--bpf", bpf.toString(), "socket", "AF_VSOCK");
-        assertThat(r.out()).startsWith("socket(0x28) on x86_64 under '" + bpf + "': ERRNO(EAFNOSUPPORT)\n")
+        assertThat(r.out()).startsWith("socket(0x28) on x86_64 under '" + bpf + "' (from --bpf): ERRNO(EAFNOSUPPORT)\n")
                 .contains("raw program: no rules to cite");
     }
 
     @Test
     void explainAndDisasmAndProfiles() {
         Cli.Result e = Cli.run("explain", "-p", "dev");
-        assertThat(e.out()).startsWith("profile dev (extends strict -> minimal)\n").contains("why: ", "kernel cache");
+        assertThat(e.out()).startsWith("profile dev (extends strict -> minimal) (from --profile)\n").contains("why: ", "kernel cache");
         Cli.Result d = Cli.run("disasm", "-p", "minimal");
         assertThat(d.out()).contains(" 0000: 0x20 0x00 0x00 0x00000004  A = arch", "if (A != ARCH_X86_64)", "return ERRNO(EPERM)");
         Cli.Result p = Cli.run("profiles");
         assertThat(p.out()).contains("minimal", "strict", "dev", "@mount", "@debug");
         Cli.Result ej = Cli.run("explain", "-p", "strict", "--json");
-        assertThat(ej.out()).startsWith("{\"profile\":\"strict\",\"extends\":[\"minimal\"]");
+        assertThat(ej.out()).startsWith("{\"profile\":\"strict\",\"from\":\"--profile\",\"extends\":[\"minimal\"]");
     }
 }

@@ -165,9 +165,9 @@ class ConfigFileTest {
         assertThat(s.shareNet()).contains(true);
         String where = f + ": [sandbox]: ";
         assertThat(s.binds()).containsExactly(
-                new Bind(dir.resolve("data").toString(), dir.resolve("data").toString(), false, where + "bind = \"data\""),
-                new Bind(System.getenv("HOME") + "/src", "/src", false, where + "bind { src = \"~/src\" }"),
-                new Bind("/etc/hosts", "/etc/hosts", true, where + "ro_bind = \"/etc/hosts\""));
+                new Bind(dir.resolve("data").toString(), dir.resolve("data").toString(), false, where + "bind = \"data\"", true),
+                new Bind(System.getenv("HOME") + "/src", "/src", false, where + "bind { src = \"~/src\" }", true),
+                new Bind("/etc/hosts", "/etc/hosts", true, where + "ro_bind = \"/etc/hosts\"", true));
         assertThat(s.setEnv()).isEqualTo(Map.of("A", "1"));
         assertThat(s.unsetEnv()).containsExactly("SECRET");
         assertThat(s.hostname()).contains("box");

@@ -32,7 +32,7 @@ class ConfigIT {
     }
 
     Jbox.Options options() {
-        return options().withEnv(Map.of("XDG_STATE_HOME", state.toString()));
+        return Jbox.Options.in(cwd).withEnv(Map.of("XDG_STATE_HOME", state.toString()));
     }
 
     Jbox.Result jbox(List<String> args) {

@@ -134,16 +134,19 @@ class TrustIT {
     void aBindSourceRepointedBySymlinkIsRefused() throws Exception {
         Path cache = Files.createDirectories(base.resolve("real-cache"));
         Files.createSymbolicLink(project.resolve("build-cache"), cache);
-        Files.writeString(project.resolve("jbox.toml"), "[sandbox]\nbind = [\"build-cache\"]\n");
+        // the link's own path is inside the working directory, where it is a link: bind it elsewhere
+        Files.writeString(project.resolve("jbox.toml"), "[sandbox]\nbind = [{ src = \"build-cache\", dest = \"/tmp/cache\" }]\n");
         Jbox.Result shown = trust();
-        assertThat(shown.stdout()).contains("bind (rw): " + project.resolve("build-cache") + " (resolves to " + cache + ")");
-        assertThat(run(List.of(), "touch build-cache/ok").exit()).isZero();
+        assertThat(shown.stdout()).contains("bind (rw): " + project.resolve("build-cache") + " (resolves to " + cache
+                + ") -> /tmp/cache");
+        Jbox.Result ok = run(List.of(), "touch /tmp/cache/ok");
+        assertThat(ok.exit()).as("%s", ok).isZero();
         assertThat(cache.resolve("ok")).exists();
 
         Path elsewhere = Files.createDirectories(base.resolve("elsewhere"));
         Files.delete(project.resolve("build-cache"));
         Files.createSymbolicLink(project.resolve("build-cache"), elsewhere);
-        Jbox.Result r = run(List.of(), "touch build-cache/pwned");
+        Jbox.Result r = run(List.of(), "touch /tmp/cache/pwned");
         assertThat(r.exit()).as("%s", r).isEqualTo(125);
         assertThat(r.stderr()).contains("the bind source " + project.resolve("build-cache") + " now leads to " + elsewhere
                 + " (trusted: " + cache + ")");
@@ -283,5 +286,30 @@ class TrustIT {
         env.put("JBOX_PROFILE", null);
         Jbox.Result untrusted = Jbox.raw(List.of("bwrap", "--ro-bind", "/", "/", "true"), in(project));
         refusedAsUntrusted(untrusted, project.resolve("jbox.toml"));
+    }
+
+    @Test
+    void reviewerCommandsAnswerForWhatRunApplies() throws Exception {
+        Files.writeString(project.resolve("jbox.toml"), "[sandbox]\nseccomp = \"strict\"\n");
+        Jbox.Result untrusted = Jbox.raw(List.of("check", "socket", "AF_VSOCK"), in(project));
+        assertThat(untrusted.exit()).as("%s", untrusted).isZero();
+        assertThat(untrusted.stderr()).startsWith("jbox: note: " + project.resolve("jbox.toml") + " is not trusted")
+                .contains("'jbox run' refuses it until then");
+        Jbox.Result compileUntrusted = Jbox.raw(List.of("compile", "-o", "x.bpf"), in(project));
+        assertThat(compileUntrusted.exit()).isEqualTo(2);
+        assertThat(compileUntrusted.stderr()).endsWith("(jbox run refuses it, and so does this command)\n");
+        trust();
+        String from = "(from " + project.resolve("jbox.toml") + " [sandbox] seccomp)";
+        Jbox.Result check = Jbox.raw(List.of("check", "socket", "AF_VSOCK"), in(project));
+        assertThat(check.stdout()).startsWith("socket(0x28) on x86_64 under 'strict' " + from + ": ERRNO(EAFNOSUPPORT)");
+        assertThat(check.stderr()).isEmpty();
+        assertThat(Jbox.raw(List.of("explain"), in(project)).stdout()).startsWith("profile strict (extends minimal) " + from);
+        assertThat(Jbox.raw(List.of("disasm"), in(project)).stdout()).contains("EAFNOSUPPORT");
+        assertThat(Jbox.raw(List.of("export"), in(project)).stdout()).contains("\"SCMP_ACT_ERRNO\"");
+        Jbox.Result compiled = Jbox.raw(List.of("compile", "-o", "s.bpf"), in(project));
+        assertThat(compiled.stderr()).contains("under 'strict' " + from);
+        env.put("JBOX_PROFILE", "dev");
+        assertThat(Jbox.raw(List.of("explain"), in(project)).stdout()).startsWith("profile dev (extends strict -> minimal)"
+                + " (from JBOX_PROFILE)");
     }
 }

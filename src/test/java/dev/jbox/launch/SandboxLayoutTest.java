@@ -3,6 +3,7 @@ package dev.jbox.launch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.jbox.config.Bind;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,7 +17,7 @@ class SandboxLayoutTest {
     @TempDir
     Path dir;
 
-    Sandbox layout(Path cwd, Path home, List<Sandbox.Bind> binds, List<Sandbox.Guarded> guarded) throws Exception {
+    Sandbox layout(Path cwd, Path home, List<Bind> binds, List<Sandbox.Guarded> guarded) throws Exception {
         return Sandbox.standard(new Sandbox.Layout(cwd, Optional.of(home), binds, guarded, false, false,
                 Optional.empty(), Optional.empty()));
     }
@@ -52,7 +53,7 @@ class SandboxLayoutTest {
         List<Sandbox.Guarded> guarded = List.of(
                 new Sandbox.Guarded(home.resolve(".config/jbox"), "jbox's configuration directory", true),
                 new Sandbox.Guarded(home.resolve(".local/state/jbox"), "jbox's trust store", true));
-        Sandbox s = layout(cwd, home, List.of(new Sandbox.Bind(home.toString(), "/h", false, "--bind", false)), guarded);
+        Sandbox s = layout(cwd, home, List.of(new Bind(home.toString(), "/h", false, "--bind", false)), guarded);
         assertThat(args(s)).endsWith("--bind " + home + " /h --ro-bind " + home.resolve(".config") + " /h/.config --ro-bind "
                 + home.resolve(".local") + " /h/.local --chdir " + cwd);
         assertThat(home.resolve(".config/jbox")).as("created on the host first").isDirectory();
@@ -64,13 +65,13 @@ class SandboxLayoutTest {
         Path tree = Files.createDirectories(dir.resolve("jbox/target"));
         Path cwd = Files.createDirectories(dir.resolve("proj"));
         List<Sandbox.Guarded> guarded = List.of(new Sandbox.Guarded(dir.resolve("jbox"), "jbox itself", false));
-        assertThatThrownBy(() -> layout(cwd, home, List.of(new Sandbox.Bind(tree.toString(), "/t", false,
+        assertThatThrownBy(() -> layout(cwd, home, List.of(new Bind(tree.toString(), "/t", false,
                 "--bind " + tree + " /t", false)), guarded))
                 .isInstanceOf(LaunchException.class)
                 .hasMessage("--bind " + tree + " /t: it would let the sandbox write jbox itself (" + dir.resolve("jbox")
                         + "); bind it read-only (--ro-bind) instead");
         // read-only is fine
-        layout(cwd, home, List.of(new Sandbox.Bind(tree.toString(), "/t", true, "--ro-bind", false)), guarded);
+        layout(cwd, home, List.of(new Bind(tree.toString(), "/t", true, "--ro-bind", false)), guarded);
         // and the working directory inside it stays read-only instead of failing
         Sandbox inside = layout(tree, home, List.of(), guarded);
         assertThat(inside.notices()).singleElement().asString().contains("holds jbox itself");
@@ -82,7 +83,7 @@ class SandboxLayoutTest {
         Path cwd = Files.createDirectories(dir.resolve("proj"));
         Path link = Files.createSymbolicLink(cwd.resolve("h"), home);
         for (String src : List.of("/", home.toString(), link.toString())) {
-            assertThatThrownBy(() -> layout(cwd, home, List.of(new Sandbox.Bind(src, "/x", false, "F: bind", true)),
+            assertThatThrownBy(() -> layout(cwd, home, List.of(new Bind(src, "/x", false, "F: bind", true)),
                     List.of())).hasMessageStartingWith("F: bind: a config file may not bind " + src + " read-write");
         }
     }
@@ -91,7 +92,7 @@ class SandboxLayoutTest {
     void aBindOverTheRootGetsTheSandboxsOwnMountsBack() throws Exception {
         Path home = Files.createDirectories(dir.resolve("home"));
         Path cwd = Files.createDirectories(dir.resolve("proj"));
-        Sandbox s = layout(cwd, home, List.of(new Sandbox.Bind("/", "/", true, "--ro-bind / /", false)), List.of());
+        Sandbox s = layout(cwd, home, List.of(new Bind("/", "/", true, "--ro-bind / /", false)), List.of());
         assertThat(args(s)).contains("--ro-bind / / --dev /dev --proc /proc --tmpfs /tmp --chdir");
     }
 
@@ -101,8 +102,8 @@ class SandboxLayoutTest {
         Path cwd = Files.createDirectories(dir.resolve("proj"));
         Path data = Files.createDirectories(dir.resolve("data"));
         Sandbox.Layout l = new Sandbox.Layout(cwd, Optional.of(home), List.of(
-                new Sandbox.Bind(data.toString(), "/d", false, "", false),
-                new Sandbox.Bind("/etc", "/etc", true, "", false)), List.of(), false, false, Optional.empty(),
+                new Bind(data.toString(), "/d", false, "", false),
+                new Bind("/etc", "/etc", true, "", false)), List.of(), false, false, Optional.empty(),
                 Optional.empty());
         assertThat(Sandbox.writableSources(l)).containsExactly(cwd.toRealPath(), data.toRealPath());
         Sandbox.Layout fromHome = new Sandbox.Layout(home, Optional.of(home), List.of(), List.of(), false, false,
