@@ -27,7 +27,7 @@ public record Policy(
         Action badArchAction) {
 
     /**
-     * x32 calls share x86_64's audit arch and arrive as {@code nr | 0x40000000}. jbox
+     * x32 calls share x86_64's audit arch and arrive as {@code nr |} {@link dev.jbox.arch.Arch#X32_SYSCALL_BIT}. jbox
      * answers them as a kernel built without x32 does (ENOSYS), so they never reach a
      * syscall that the native rules were meant to filter; {@code 0xFFFFFFFF} (the "no
      * syscall" a tracer writes) is not an x32 call.
