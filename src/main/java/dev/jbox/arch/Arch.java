@@ -222,9 +222,4 @@ public enum Arch {
         String want = id.trim().toLowerCase(Locale.ROOT);
         return Arrays.stream(values()).filter(a -> a.names().contains(want)).findFirst();
     }
-
-    /** The ABI libseccomp calls {@code name} ("SCMP_ARCH_X86_64", ...), if jbox knows it. */
-    public static Optional<Arch> byLibseccompName(String name) {
-        return Arrays.stream(values()).filter(a -> a.libseccompName.equals(name)).findFirst();
-    }
 }

@@ -66,10 +66,6 @@ public record Policy(
                 futureAction.map(a -> a.denies() ? Action.LOG : a), badArchAction.denies() ? Action.LOG : badArchAction);
     }
 
-    public Policy withRules(List<Rule> newRules) {
-        return new Policy(name, defaultAction, newRules, scope, futureAction, badArchAction);
-    }
-
     /** The rules for one syscall name, in priority order. */
     public List<Rule> rulesFor(String syscall) {
         return rules.stream().filter(r -> r.syscall().equals(syscall)).toList();

@@ -65,6 +65,11 @@ class ArchFactsInOnePlaceTest {
         assertThat(Arch.X32_SYSCALL_BIT).isEqualTo(1 << 30);
     }
 
+    @Test
+    void byteOrderIsDecidedInArchOnly() {
+        assertThat(filesMatching(Pattern.compile("ByteOrder\\.(LITTLE|BIG)_ENDIAN"))).containsExactly(ARCH_FILE);
+    }
+
     @ParameterizedTest
     @EnumSource(Arch.class)
     void auditValuesAreSpeltInArchOnly(Arch a) {
