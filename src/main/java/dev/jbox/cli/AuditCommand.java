@@ -1,5 +1,6 @@
 package dev.jbox.cli;
 
+import dev.jbox.arch.Arch;
 import dev.jbox.config.Json;
 import dev.jbox.config.ConfigException;
 import dev.jbox.seccomp.Auditor;
@@ -8,7 +9,6 @@ import dev.jbox.seccomp.Insn;
 import dev.jbox.seccomp.Program;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -72,7 +72,7 @@ final class AuditCommand implements Subcommand {
             throw new ConfigException(file + ": " + bytes.length / 8 + " instructions; the kernel accepts at most "
                     + Bpf.MAXINSNS + " in one program");
         }
-        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.wrap(bytes).order(Arch.host().byteOrder()); // as bwrap will read it
         List<Insn> insns = new ArrayList<>();
         for (int i = 0; i < bytes.length / 8; i++) {
             insns.add(new Insn(b.getShort() & 0xFFFF, b.get() & 0xFF, b.get() & 0xFF, b.getInt()));

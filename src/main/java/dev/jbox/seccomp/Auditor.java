@@ -34,7 +34,7 @@ import java.util.regex.Pattern;
  *   <li>{@code foreign-arch-allowed} (error): calls of an architecture the program never
  *       checks for reach ALLOW, while the program denies something: e.g. i386 calls through
  *       {@code int 0x80} skip every rule of an x86_64-only filter.
- *   <li>{@code x32} (error): on the x86_64 path, numbers at or above 0x40000000 (x32 calls,
+ *   <li>{@code x32} (error): on the x86_64 path, numbers at or above {@link Arch#X32_SYSCALL_BIT} (x32 calls,
  *       which share x86_64's audit arch) reach ALLOW in a filter that allows unknown numbers;
  *       the calls it denies by their x86_64 numbers are then reachable by their x32 numbers.
  *   <li>{@code int-arg-high-word} (error): the upper 32 bits of an argument whose C type is
@@ -66,8 +66,9 @@ public final class Auditor {
     /** Abstract paths walked before giving up (and saying so). */
     static final int MAX_STEPS = 2_000_000;
     private static final long U32 = 0xFFFFFFFFL;
-    private static final long X32_LO = 0x40000000L;
+    private static final long X32_LO = Arch.X32_SYSCALL_BIT;
     private static final long X32_HI = 0xFFFFFFFEL;
+    private static final String X32_HEX = "0x" + Integer.toHexString(Arch.X32_SYSCALL_BIT);
     private static final long UNKNOWN_RET = -1L;
 
     private final Program p;
@@ -145,12 +146,12 @@ public final class Auditor {
         }
         if (!x32Allowed.isEmpty() && defaultAllowX86) {
             List<String> bypass = x32Bypasses();
-            out.add(new Finding(Severity.ERROR, x32Allowed.first(), "x32",
-                    "on the x86_64 path, x32 syscall numbers (nr >= 0x40000000) reach ALLOW"
+            out.add(new Finding(Severity.ERROR, x32Allowed.first(), Arch.X32.id(),
+                    "on the x86_64 path, x32 syscall numbers (nr >= " + X32_HEX + ") reach ALLOW"
                             + (bypass.isEmpty() ? "" : ": " + String.join(", ", bypass.subList(0, Math.min(6,
                             bypass.size()))) + (bypass.size() > 6 ? " and " + (bypass.size() - 6) + " more" : "")
                             + " are denied by x86_64 number but allowed by x32 number")
-                            + "; refuse nr >= 0x40000000 (except 0xffffffff) right after the arch check"));
+                            + "; refuse nr >= " + X32_HEX + " (except 0xffffffff) right after the arch check"));
         }
         highWord.values().stream().sorted(java.util.Comparator.comparingInt(v -> (Integer) v[0]))
                 .forEach(v -> out.add(new Finding(Severity.ERROR, (Integer) v[0], "int-arg-high-word", (String) v[1])));

@@ -29,7 +29,7 @@ import java.util.TreeMap;
  * NATIVE:
  *   A = nr
  *   balanced search over ranges of numbers with the same outcome; on x86_64 the
- *   x32 range [0x40000000, 0xfffffffe] is one of them; leaves are RETs or argument checks
+ *   x32 range [X32_SYSCALL_BIT, 0xfffffffe] is one of them; leaves are RETs or argument checks
  * COMPAT:
  *   the same, with the compat ABI's numbers and 32-bit arguments
  * </pre>
@@ -38,9 +38,6 @@ import java.util.TreeMap;
  * the kernel's constant-action cache skips the filter for it.
  */
 public final class Compiler {
-
-    /** First x32 syscall number ({@code __X32_SYSCALL_BIT}). */
-    public static final long X32_BASE = 0x40000000L;
 
     private static final long U32_MAX = 0xFFFFFFFFL;
 
@@ -120,7 +117,7 @@ public final class Compiler {
         policy.futureAction().ifPresent(a ->
                 paintRange(paint, (table.maxNumber() & U32_MAX) + 1, U32_MAX - 1, new Outcome.Fixed(a)));
         if (isNative && abi == Arch.X86_64) {
-            paintRange(paint, X32_BASE, U32_MAX - 1, new Outcome.Fixed(Policy.X32_ACTION));
+            paintRange(paint, Arch.X32_SYSCALL_BIT, U32_MAX - 1, new Outcome.Fixed(Policy.X32_ACTION));
         }
         // Numbers the table knows but the future range covers (arm's private calls at
         // 0x0f0000+) are known calls: they get the default unless a rule says otherwise.

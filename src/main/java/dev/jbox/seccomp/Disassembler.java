@@ -182,7 +182,7 @@ public final class Disassembler {
             if (a.auditArch() != audit) {
                 continue;
             }
-            boolean x32 = (nr & 0xFFFFFFFFL) >= 0x40000000L && nr != -1;
+            boolean x32 = Arch.isX32Number(nr);
             if ((a == Arch.X32) != x32) {
                 continue;
             }

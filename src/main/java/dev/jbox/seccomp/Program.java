@@ -2,7 +2,6 @@ package dev.jbox.seccomp;
 
 import dev.jbox.arch.Arch;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.List;
 
 /**
@@ -35,7 +34,9 @@ public record Program(List<Insn> insns, List<Arch> arches) {
 
     /** The raw {@code struct sock_filter[]} bytes that {@code bwrap --seccomp} reads. */
     public byte[] toBytes() {
-        ByteBuffer b = ByteBuffer.allocate(insns.size() * 8).order(ByteOrder.LITTLE_ENDIAN);
+        // the byte order of the ABI it is for; a raw program names none, so the host's, which bwrap reads in
+        ByteBuffer b = ByteBuffer.allocate(insns.size() * 8)
+                .order((arches.isEmpty() ? Arch.host() : arches.getFirst()).byteOrder());
         for (Insn i : insns) {
             b.putShort((short) i.code()).put((byte) i.jt()).put((byte) i.jf()).putInt(i.k());
         }
@@ -58,7 +59,7 @@ public record Program(List<Insn> insns, List<Arch> arches) {
             throw new InvalidProgramException("the program has " + bytes.length / 8
                     + " instructions; the kernel accepts at most " + Bpf.MAXINSNS);
         }
-        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.wrap(bytes).order(Arch.host().byteOrder()); // as bwrap will read it
         Insn[] out = new Insn[bytes.length / 8];
         for (int i = 0; i < out.length; i++) {
             out[i] = new Insn(b.getShort() & 0xFFFF, b.get() & 0xFF, b.get() & 0xFF, b.getInt());

@@ -132,6 +132,48 @@ class ConfigFileTest {
         assertThat(p.scope()).isEqualTo(ArchScope.NATIVE);
     }
 
+    /** default_action = "errno" takes the default_errno in effect where it is written, as rules do. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+        errno set by the parent, default_action by the child   | default_errno = "EACCES"              | default_action = "errno"                          | 13 | 13
+        both set by the parent                                  | default_errno = "EACCES"\\ndefault_action = "errno" |                                  | 13 | 13
+        the parent's errno default, the child's default_errno   | default_errno = "EACCES"\\ndefault_action = "errno" | default_errno = "ENOENT"         | 13 | 2
+        both set by the child                                   |                                       | default_errno = "ENOENT"\\ndefault_action = "errno" | 2  | 2
+        neither sets default_errno                              | deny = ["acct"]                       | default_action = "errno"                          | 1  | 1
+        """)
+    void defaultErrnoIsInheritedByDefaultActionAndRules(String what, String parent, String child, int defaultErrno,
+                                                        int ruleErrno) throws Exception {
+        Policy p = resolve("[profiles.base]\n" + (parent == null ? "" : parent.replace("\\n", "\n"))
+                + "\n[profiles.child]\nextends = \"base\"\ndeny = [\"swapon\"]\n"
+                + (child == null ? "" : child.replace("\\n", "\n")) + "\n", "child");
+        assertThat(p.defaultAction()).as("default action").isEqualTo(Action.errno(defaultErrno));
+        assertThat(verdict(p, "swapon")).as("the child's deny rule").isEqualTo(Action.errno(ruleErrno));
+        assertThat(verdict(p, "getpid")).as("a call no rule names").isEqualTo(Action.errno(defaultErrno));
+    }
+
+    @Test
+    void presetsTomlMustDefineExactlyThePresets() {
+        StringBuilder toml = new StringBuilder();
+        for (String name : Profiles.PRESETS) {
+            toml.append("[profiles.").append(name).append("]\n");
+        }
+        assertThatThrownBy(() -> Profiles.presets(toml + "[profiles.extra]\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("presets.toml defines " + sorted(Profiles.PRESETS, "extra") + " but jbox's presets are "
+                        + String.join(", ", Profiles.PRESETS));
+        String withoutLast = toml.substring(0, toml.lastIndexOf("[profiles."));
+        assertThatThrownBy(() -> Profiles.presets(withoutLast))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("presets.toml defines " + sorted(Profiles.PRESETS.subList(0, Profiles.PRESETS.size() - 1))
+                        + " but jbox's presets are " + String.join(", ", Profiles.PRESETS));
+    }
+
+    private static String sorted(java.util.List<String> names, String... more) {
+        java.util.TreeSet<String> s = new java.util.TreeSet<>(names);
+        s.addAll(java.util.List.of(more));
+        return String.join(", ", s);
+    }
+
     @Test
     void aNameMissingOnOneArchIsSkippedThereNotAnError() throws Exception {
         Policy p = resolve("""

@@ -1,5 +1,7 @@
 package dev.jbox.seccomp;
 
+import org.junit.jupiter.params.provider.MethodSource;
+import dev.jbox.testing.Matrix;
 import static dev.jbox.seccomp.Bpf.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@link Auditor}: one hand-built bad program per finding, and jbox's own programs without any. */
 class AuditorTest {
@@ -144,9 +145,9 @@ class AuditorTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"minimal", "strict", "dev"})
+    @MethodSource("dev.jbox.testing.Matrix#presets")
     void jboxPresetsHaveNoFindings(String preset) throws Exception {
-        for (Arch a : List.of(Arch.X86_64, Arch.AARCH64, Arch.RISCV64)) {
+        for (Arch a : Matrix.NATIVE) {
             Program p = Compiler.compile(Profiles.builtin().resolve(preset), a);
             assertThat(Auditor.audit(p)).as("%s on %s", preset, a.id()).isEmpty();
         }

@@ -1,5 +1,7 @@
 package dev.jbox.seccomp;
 
+import org.junit.jupiter.params.provider.MethodSource;
+import dev.jbox.testing.Matrix;
 import static dev.jbox.seccomp.Bpf.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -19,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 class CompilerTest {
@@ -30,10 +31,10 @@ class CompilerTest {
 
     /** Every allowed native syscall whose rules have no argument condition is kernel-cacheable. */
     @ParameterizedTest
-    @ValueSource(strings = {"minimal", "strict", "dev"})
+    @MethodSource("dev.jbox.testing.Matrix#presets")
     void everyAllowedSyscallWithoutConditionsIsCacheable(String preset) throws Exception {
         Policy p = Profiles.builtin().resolve(preset);
-        for (Arch arch : List.of(Arch.X86_64, Arch.AARCH64)) {
+        for (Arch arch : Matrix.NATIVE) {
             Program prog = Compiler.compile(p, arch);
             int cacheable = 0;
             List<String> missed = new ArrayList<>();
