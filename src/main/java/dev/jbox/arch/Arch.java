@@ -18,6 +18,8 @@ public enum Arch {
     ARM("arm", 0x40000028, false, 0, false),
     RISCV64("riscv64", 0xC00000F3, true, 0, true);
 
+    public static final int X32_SYSCALL_BIT = 0x40000000;
+
     private final String id;
     private final int auditArch;
     private final boolean is64Bit;

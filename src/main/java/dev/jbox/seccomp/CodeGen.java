@@ -100,7 +100,7 @@ final class CodeGen {
      * reaches (a load that every jump into it skips, because A already holds that word)
      * are dropped; removing them only shortens jumps, so every offset still fits.
      */
-    Program finish(int entry, List<dev.jbox.arch.Arch> arches) {
+    List<Insn> finish(int entry) {
         if (entry != nodes.size() - 1) {
             entry = jumpAlways(entry);
         }
@@ -147,7 +147,7 @@ final class CodeGen {
             }
             out.add(in);
         }
-        return new Program(out, arches);
+        return out;
     }
 
     /** Distance of a jump made next (as node {@code size()}) to {@code target}. */

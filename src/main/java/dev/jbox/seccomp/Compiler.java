@@ -62,18 +62,17 @@ public final class Compiler {
         if (policy.scope() == ArchScope.NATIVE_COMPAT) {
             nativeArch.compat().ifPresent(arches::add);
         }
-        Program p = new Compiler(policy).build(arches);
-        if (p.length() > Bpf.MAXINSNS) {
-            throw new CompileException("profile '" + policy.name() + "' compiles to " + p.length()
+        List<Insn> insns = new Compiler(policy).build(arches);
+        if (insns.size() > Bpf.MAXINSNS) {
+            throw new CompileException("profile '" + policy.name() + "' compiles to " + insns.size()
                     + " instructions for " + nativeArch.id() + "; the kernel accepts at most " + Bpf.MAXINSNS);
         }
         try {
-            Verifier.verify(p);
+            return Program.of(insns, arches);
         } catch (InvalidProgramException e) {
             // A compiler bug, never a user error: fail closed and loudly.
             throw new IllegalStateException("compiler produced an invalid program: " + e.getMessage(), e);
         }
-        return p;
     }
 
     private static String nativeOf(Arch compat) {
@@ -96,7 +95,7 @@ public final class Compiler {
         return out;
     }
 
-    private Program build(List<Arch> arches) {
+    private List<Insn> build(List<Arch> arches) {
         int bad = gen.ret(Ret.encode(policy.badArchAction()));
         // Blocks are made last-first so the native one ends up right after the arch checks.
         int next = bad;
@@ -106,7 +105,7 @@ public final class Compiler {
             next = gen.jump(JMP | JEQ | K, abi.auditArch(), block, next);
         }
         int entry = gen.stmt(LD | W | ABS, SeccompData.OFFSET_ARCH, next);
-        return gen.finish(entry, arches);
+        return gen.finish(entry);
     }
 
     // ---- numbers -> outcomes -------------------------------------------------------------

@@ -52,8 +52,7 @@ class AuditFuzzTest {
             };
             Files.write(f, b);
             try {
-                Program p = AuditCommand.read(f);
-                var findings = Auditor.audit(p);
+                var findings = AuditCommand.audit(AuditCommand.read(f));
                 findings.forEach(x -> assertThat(x.toString()).doesNotContain("\n"));
                 audited++;
                 unsafe += Auditor.unsafe(findings) ? 1 : 0;
