@@ -8,7 +8,6 @@ import dev.jbox.config.ConfigException;
 import dev.jbox.config.Profiles;
 import dev.jbox.seccomp.Auditor;
 import dev.jbox.seccomp.Compiler;
-import dev.jbox.seccomp.Program;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
