@@ -42,7 +42,7 @@ final class DisasmCommand implements Subcommand {
         if (Opts.on(auditOpt)) {
             var findings = dev.jbox.seccomp.Auditor.audit(p);
             String what = file != null ? file.toString() : "profile " + profile.describe();
-            System.out.print(json ? AuditCommand.json(what, p, findings) + "\n" : "\naudit: " + AuditCommand.text(what, p, findings));
+            System.out.print(json ? AuditCommand.json(what, p.length(), findings) + "\n" : "\naudit: " + AuditCommand.text(what, p.length(), findings));
             return dev.jbox.seccomp.Auditor.unsafe(findings) ? AuditCommand.FINDINGS : 0;
         }
         return 0;

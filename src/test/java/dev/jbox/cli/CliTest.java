@@ -86,6 +86,25 @@ class CliTest {
     }
 
     @Test
+    void runAndAuditRefuseAShiftByThirtyTwoWithTheKernelsReason() throws Exception {
+        // ALU|LSH|K 32; RET ALLOW -- the kernel's bpf_check_classic refuses it (KernelRefusalTest
+        // shows bwrap getting EINVAL for these bytes), so jbox refuses it before bwrap does
+        Path f = tmp.resolve("lsh32.bpf");
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putShort((short) 0x64).put((byte) 0).put((byte) 0).putInt(32);
+        b.putShort((short) 0x06).put((byte) 0).put((byte) 0).putInt(0x7fff0000);
+        Files.write(f, b.array());
+        String reason = "instruction 0 shifts by 32; a constant shift must be 0 to 31 (bpf_check_classic)";
+        Cli.Result r = Cli.run("run", "--bpf", f.toString(), "--dry-run", "--", "true");
+        assertThat(r.code()).isEqualTo(125);
+        assertThat(r.err()).isEqualTo("jbox: " + f + ": not a valid seccomp program: " + reason + "; nothing was run\n");
+        Cli.Result a = Cli.run("audit", f.toString());
+        assertThat(a.code()).isEqualTo(1);
+        assertThat(a.out()).isEqualTo(f + ": 2 instructions, 1 finding of severity warning or higher\n"
+                + "  error at 0 [rejected]: the kernel would refuse this program: " + reason + "\n");
+    }
+
+    @Test
     void dryRunShowsTheBwrapCommandLine() {
         Cli.Result r = Cli.run("run", "--profile", "strict", "--dry-run", "--", "echo", "hello world");
         assertThat(r.code()).isZero();
