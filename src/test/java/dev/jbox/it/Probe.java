@@ -30,7 +30,6 @@ final class Probe {
 
     private static Path binary;
     private static Path binary32;
-    private static String binary32Failure;
 
     /** The name of the copy in a working directory. */
     static final String NAME = "probe";
@@ -88,28 +87,19 @@ final class Probe {
     }
 
     /**
-     * The probe built for i386 ({@code gcc -m32}) and copied into {@code dir} as
-     * {@code probe32}, or empty when this gcc cannot build 32-bit programs (no
-     * gcc-multilib); {@link #m32Failure} says why.
+     * The probe built for i386 ({@code gcc -m32}: a real 32-bit program) and copied into
+     * {@code dir} as {@code probe32}. Like a missing gcc, a gcc that cannot build 32-bit
+     * programs (no gcc-multilib) fails the test: scripts/test installs it.
      */
-    static java.util.Optional<Path> in32(Path dir) {
+    static Path in32(Path dir) {
         Path b;
         synchronized (Probe.class) {
-            if (binary32 == null && binary32Failure == null) {
-                try {
-                    binary32 = compile("probe32", List.of("-m32"));
-                } catch (AssertionError e) {
-                    binary32Failure = e.getMessage();
-                }
+            if (binary32 == null) {
+                binary32 = compile("probe32", List.of("-m32"));
             }
             b = binary32;
         }
-        return b == null ? java.util.Optional.empty() : java.util.Optional.of(copy(b, dir.resolve(NAME + "32")));
-    }
-
-    /** Why {@link #in32} is empty (gcc's message). */
-    static synchronized String m32Failure() {
-        return binary32Failure;
+        return copy(b, dir.resolve(NAME + "32"));
     }
 
     private static Path copy(Path from, Path to) {
@@ -123,7 +113,7 @@ final class Probe {
         }
     }
 
-    /** The {@code NAME ret=R errno=E} lines of the probe's output, by name, in order. */
+    /** The {@code NAME ret=R errno=E} and {@code NAME killed=SIG} lines of the probe's output, by name, in order. */
     static Map<String, Answer> parse(String stdout) {
         Map<String, Answer> out = new LinkedHashMap<>();
         for (String line : stdout.split("\n")) {

@@ -68,7 +68,7 @@ class StrictProbesIT {
      * strict and dev allow the native ABI only, so any i386 call, allowed or not, kills the
      * process (the compiler's bad-arch action, KILL_PROCESS: SIGSYS). Unfiltered, each reaches
      * the kernel and answers (getpid a pid, the others as in {@link MinimalProbesIT}).
-     * (name, i386 number, arguments)
+     * Specs are {@code i386:NAME:I386_NUMBER:ARGS}.
      */
     static final List<String> I386 = List.of(
             "i386:i386.getpid:20",
@@ -181,10 +181,7 @@ class StrictProbesIT {
     @Test
     void aThirtyTwoBitProgramRunsUnderMinimalAndIsKilledUnderStrictAndDev() {
         assumeIa32();
-        Path probe32 = Probe.in32(cwd).orElse(null);
-        Assumptions.assumeTrue(probe32 != null, () -> "gcc -m32 cannot build the probe here (scripts/test"
-                + " installs gcc-multilib); 32-bit programs are covered by the int $0x80 probes only: "
-                + Probe.m32Failure());
+        Path probe32 = Probe.in32(cwd);
         // i386 numbers: getpid 20, ptrace 26, unshare 310
         List<String> cmd = List.of(probe32.toString(), "getpid:20", "ptrace:26:2:999999:0:0", "unshare:310:0", "status");
         Jbox.Result none = Jbox.run(List.of("--no-seccomp"), cmd, Jbox.Options.in(cwd));
