@@ -77,10 +77,17 @@ class BwrapIT {
                 Arguments.of("unknown option", "$BWRAP --no-such-option true 2>&1", 1));
     }
 
+    /**
+     * scripts/jbox as $BWRAP sees it: a shell function, because the lines expand $BWRAP
+     * unquoted (as bwrap's own test suite does) and the checkout's path may hold spaces.
+     */
+    private static final String JBOX = "jbox_script";
+
     private Jbox.Result via(String bwrap, String snippet, Map<String, String> env) {
         Map<String, String> e = new java.util.HashMap<>(env);
         e.put("BWRAP", bwrap);
-        return Shell.bash(snippet, cwd, e);
+        e.put("IT_JBOX_SCRIPT", Shell.script().toString());
+        return Shell.bash(JBOX + "() { \"$IT_JBOX_SCRIPT\" \"$@\"; }\n" + snippet, cwd, e);
     }
 
     private static List<String> withoutSeccomp(String stdout) {
@@ -95,7 +102,7 @@ class BwrapIT {
     @MethodSource("lines")
     void sameOutputAndStatusAndAFilterOnlyUnderJbox(String name, String snippet, int exit) {
         Jbox.Result plain = via("bwrap", snippet, Map.of());
-        Jbox.Result jbox = via(Shell.script() + " bwrap", snippet, Map.of());
+        Jbox.Result jbox = via(JBOX + " bwrap", snippet, Map.of());
         assertThat(plain.exit()).as("plain bwrap: %s", plain).isEqualTo(exit);
         assertThat(jbox.exit()).as("jbox bwrap: %s", jbox).isEqualTo(exit);
         assertThat(withoutSeccomp(jbox.stdout())).as("jbox: %s\nplain: %s", jbox, plain)
@@ -114,7 +121,7 @@ class BwrapIT {
     }
 
     private Path compile(String profile) {
-        Jbox.Result r = Shell.bash(Shell.script() + " compile --profile " + profile + " -o " + profile + ".bpf", cwd,
+        Jbox.Result r = Shell.bash(Shell.q(Shell.script().toString()) + " compile --profile " + profile + " -o " + profile + ".bpf", cwd,
                 Map.of());
         assertThat(r.exit()).as("%s", r).isZero();
         return cwd.resolve(profile + ".bpf");
@@ -125,7 +132,7 @@ class BwrapIT {
         compile("strict");
         String snippet = "$BWRAP --ro-bind / / --seccomp 3 sh -c '" + SECCOMP + "' 3<strict.bpf";
         Jbox.Result plain = via("bwrap", snippet, Map.of());
-        Jbox.Result jbox = via(Shell.script() + " bwrap", snippet, Map.of());
+        Jbox.Result jbox = via(JBOX + " bwrap", snippet, Map.of());
         assertThat(plain.stdoutLines()).as("%s", plain).containsExactly("Seccomp:\t2", "Seccomp_filters:\t1");
         assertThat(jbox.exit()).as("%s", jbox).isZero();
         assertThat(jbox.stdoutLines()).as("%s", jbox).containsExactly("Seccomp:\t2", "Seccomp_filters:\t2");
@@ -135,9 +142,9 @@ class BwrapIT {
     void aSeccompInsideArgsDataIsStackedToo() {
         compile("strict");
         // the user's strict filter refuses AF_PACKET sockets (EAFNOSUPPORT): it must still be there
-        String snippet = "$BWRAP --ro-bind / / --args 4 " + Probe.path() + " status socket:41:17:3:0 "
+        String snippet = "$BWRAP --ro-bind / / --args 4 " + Shell.q(Probe.path().toString()) + " status socket:41:17:3:0 "
                 + "3<strict.bpf 4< <(printf -- '--seccomp\\0003\\0')";
-        Jbox.Result jbox = via(Shell.script() + " bwrap", snippet, Map.of());
+        Jbox.Result jbox = via(JBOX + " bwrap", snippet, Map.of());
         assertThat(jbox.exit()).as("%s", jbox).isZero();
         assertThat(jbox.stdoutLines()).as("%s", jbox).contains("Seccomp:\t2", "Seccomp_filters:\t2");
         assertThat(Probe.parse(jbox.stdout()).get("socket").errno()).as("%s", jbox).isEqualTo("EAFNOSUPPORT");
@@ -145,13 +152,13 @@ class BwrapIT {
 
     @Test
     void theProfileComesFromTheOptionOrTheEnvironment() {
-        String probe = Probe.path() + " status socket:41:17:3:0";
-        Jbox.Result strict = via(Shell.script() + " bwrap --jbox-profile strict", "$BWRAP --ro-bind / / " + probe,
+        String probe = Shell.q(Probe.path().toString()) + " status socket:41:17:3:0";
+        Jbox.Result strict = via(JBOX + " bwrap --jbox-profile strict", "$BWRAP --ro-bind / / " + probe,
                 Map.of());
         assertThat(Probe.parse(strict.stdout()).get("socket").errno()).as("%s", strict).isEqualTo("EAFNOSUPPORT");
-        Jbox.Result env = via(Shell.script() + " bwrap", "$BWRAP --ro-bind / / " + probe, Map.of("JBOX_PROFILE", "strict"));
+        Jbox.Result env = via(JBOX + " bwrap", "$BWRAP --ro-bind / / " + probe, Map.of("JBOX_PROFILE", "strict"));
         assertThat(Probe.parse(env.stdout()).get("socket").errno()).as("%s", env).isEqualTo("EAFNOSUPPORT");
-        Jbox.Result none = via(Shell.script() + " bwrap", "$BWRAP --ro-bind / / sh -c '" + SECCOMP + "'",
+        Jbox.Result none = via(JBOX + " bwrap", "$BWRAP --ro-bind / / sh -c '" + SECCOMP + "'",
                 Map.of("JBOX_PROFILE", "none"));
         assertThat(none.stdoutLines()).as("%s", none).containsExactly("Seccomp:\t0", "Seccomp_filters:\t0");
         assertThat(none.stderrLines()).as("%s", none).hasSize(1).first().asString().contains("no seccomp filter");
@@ -160,10 +167,10 @@ class BwrapIT {
     @Test
     void theCallersFdsReachBwrapAsTheyWereAndNothingElseDoes() {
         // fds 7 and 9 are the caller's: the sandbox sees them as plain bwrap passes them on
-        String snippet = "$BWRAP --ro-bind / / " + Probe.path() + " fds 7</dev/null 9<info.txt";
+        String snippet = "$BWRAP --ro-bind / / " + Shell.q(Probe.path().toString()) + " fds 7</dev/null 9<info.txt";
         Shell.bash("echo x > info.txt", cwd, Map.of());
         Jbox.Result plain = via("bwrap", snippet, Map.of());
-        Jbox.Result jbox = via(Shell.script() + " bwrap", snippet, Map.of());
+        Jbox.Result jbox = via(JBOX + " bwrap", snippet, Map.of());
         assertThat(jbox.exit()).as("%s", jbox).isZero();
         // fds 1 and 2 are each run's own output files: compare the rest
         assertThat(jbox.stdoutLines().stream().filter(l -> !l.matches("fd [12] -> .*")).toList())

@@ -51,7 +51,7 @@ class ConfigIT {
         trusted("[sandbox]\nseccomp = \"strict\"\nhostname = \"box\"\n");
         Jbox.Result cfg = jbox(List.of("config"));
         assertThat(cfg.stdout()).contains("config file: " + cwd.resolve("jbox.toml"), "seccomp:     strict");
-        Jbox.Result r = Jbox.run(List.of(), List.of(Probe.path().toString(), "status", "vsock:41:40:1:0"), options());
+        Jbox.Result r = Jbox.run(List.of(), Probe.command(cwd, List.of("status", "vsock:41:40:1:0")), options());
         assertThat(r.exit()).as("%s", r).isZero();
         assertThat(r.stdout()).contains("Seccomp:\t2").contains("vsock ret=-1 errno=EAFNOSUPPORT");
         Jbox.Result h = Jbox.run(List.of(), List.of("hostname"), options());
@@ -88,7 +88,7 @@ class ConfigIT {
     @Test
     void complainModeLetsTheWorkloadRunUnderStrict() {
         Jbox.Result r = Jbox.run(List.of("--complain", "--profile", "strict"),
-                List.of(Probe.path().toString(), "vsock:41:40:1:0", "status"), options());
+                Probe.command(cwd, List.of("vsock:41:40:1:0", "status")), options());
         assertThat(r.exit()).as("%s", r).isZero();
         // logged, not refused: the socket is created; the filter is still there
         assertThat(r.stdout()).contains("vsock ret=3 errno=0").contains("Seccomp:\t2");

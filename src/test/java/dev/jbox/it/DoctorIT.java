@@ -42,7 +42,7 @@ class DoctorIT {
         assertThat(r.stdout()).as("%s", r).contains("FAIL  bubblewrap (bwrap)").contains("apt-get install bubblewrap")
                 .contains("not ready");
         // and through the script, as a user runs it
-        Jbox.Result s = Shell.bash(Shell.script() + " doctor --json", cwd, Map.of("PATH", bin.toString()));
+        Jbox.Result s = Shell.bash(Shell.q(Shell.script().toString()) + " doctor --json", cwd, Map.of("PATH", bin.toString()));
         assertThat(s.exit()).as("%s", s).isEqualTo(1);
         assertThat(s.stdout()).as("%s", s).startsWith("{\"ready\":false,").contains("bubblewrap");
     }
