@@ -28,6 +28,13 @@ final class BwrapCommand implements Subcommand {
 
     static final String NAME = "bwrap";
     static final String PROFILE_OPTION = "--jbox-profile";
+    /** The name jbox was invoked by, when scripts/jbox was started as {@code bwrap} (see PassThrough.argv0). */
+    static final String ARGV0_ENV = "JBOX_ARGV0";
+
+    /** {@code JBOX_VERBOSE=1}: jbox may speak on bwrap's stderr. */
+    static boolean verbose(Map<String, String> env) {
+        return "1".equals(env.get("JBOX_VERBOSE"));
+    }
 
     private final PositionalParamSpec args = Opts.positional("BWRAP_ARGS", List.class, "0..*", "0..*",
             "bwrap's arguments, passed on verbatim (first, optionally: --jbox-profile NAME).");
@@ -96,12 +103,15 @@ final class BwrapCommand implements Subcommand {
         Map<String, String> env = System.getenv();
         Split s = split(original());
         ConfigFile cfg = new ConfigOption().load();
-        Optional<Program> filter = FilterOptions.resolve(FilterOptions.Request.profile(s.profile().orElse(null)), env, cfg);
+        // bwrap's stderr is bwrap's: jbox says "no filter" only when asked to be verbose
+        Optional<Program> filter = FilterOptions.resolve(FilterOptions.Request.profile(s.profile().orElse(null)), env,
+                cfg, verbose(env));
         Path bwrap = Bwrap.locate(env.get("PATH"), env.get("JBOX_BWRAP"), env.get("JBOX_SELF"));
         if (filter.isPresent()) {
             dev.jbox.launch.BwrapFeatures.requireSeccomp(bwrap, env); // fail closed: after exec it is too late
         }
-        PassThrough.Request req = new PassThrough.Request(bwrap, s.bwrapArgs(), filter,
+        PassThrough.Request req = new PassThrough.Request(PassThrough.argv0(env.get(ARGV0_ENV)), bwrap, s.bwrapArgs(),
+                filter,
                 PassThrough.callerFds(env.get("JBOX_CALLER_FDS")));
         PassThrough.exec(req, Launcher.environment(env), RunCommand.nofileSoft(env), b -> BwrapVersion.of(b, env));
         return Errors.LAUNCH_ERROR; // not reached: exec either replaces us or throws

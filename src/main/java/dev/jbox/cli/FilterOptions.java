@@ -75,6 +75,15 @@ final class FilterOptions {
      * @param config the user's config file (its [sandbox] seccomp and profiles)
      */
     static Optional<Program> resolve(Request r, Map<String, String> env, ConfigFile config) throws Exception {
+        return resolve(r, env, config, true);
+    }
+
+    /**
+     * As {@link #resolve(Request, Map, ConfigFile)}, saying "no seccomp filter" on stderr only
+     * when {@code sayNone}: {@code jbox bwrap} is a drop-in whose stderr is bwrap's alone.
+     */
+    static Optional<Program> resolve(Request r, Map<String, String> env, ConfigFile config, boolean sayNone)
+            throws Exception {
         String profile = r.profile();
         boolean noSeccomp = r.noSeccomp();
         Path bpf = r.bpf();
@@ -106,8 +115,10 @@ final class FilterOptions {
             return Optional.of(readBpf(Path.of(choice.profile())));
         }
         if (choice.profile().equals("none")) {
-            System.err.println("jbox: warning: no seccomp filter (" + choice.source()
-                    + "): the command runs with bwrap's namespaces only");
+            if (sayNone) {
+                System.err.println("jbox: warning: no seccomp filter (" + choice.source()
+                        + "): the command runs with bwrap's namespaces only");
+            }
             return Optional.empty();
         }
         Policy policy = config.allProfiles().resolve(choice.profile());
