@@ -280,6 +280,15 @@ class BwrapLineTest {
         assertThat(BwrapVersion.parse("no version")).isEmpty();
     }
 
+    /** bwrap's argv[0]: the name jbox ran as when that is bwrap, so its usage names what the caller ran. */
+    @ParameterizedTest(name = "[{0}] -> {1}")
+    @CsvSource(delimiter = '|', nullValues = "NULL", value = {"bwrap|bwrap", "/opt/x/bwrap|/opt/x/bwrap",
+        "./bwrap|./bwrap", "../d/bwrap|../d/bwrap", "jbox|bwrap", "/x/jbox|bwrap", "NULL|bwrap", "/x/bwrapper|bwrap",
+        "mybwrap|bwrap", "/x/bwrap/|bwrap", "''|bwrap"})
+    void argv0IsTheNameRunWhenThatIsBwrap(String invokedAs, String argv0) {
+        assertThat(PassThrough.argv0(invokedAs)).isEqualTo(argv0);
+    }
+
     @Test
     void callerFdsParse() {
         assertThat(PassThrough.callerFds("0 1 2 7")).hasValueSatisfying(s -> assertThat(s).containsExactly(0, 1, 2, 7));
