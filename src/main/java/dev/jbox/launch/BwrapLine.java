@@ -3,6 +3,8 @@ package dev.jbox.launch;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,6 +21,11 @@ import java.util.function.IntFunction;
  * {@code --args} inside such data). {@code --help} and {@code --version} make bwrap print
  * and exit as soon as they are parsed. Values are never mistaken for options: in
  * {@code --setenv X --seccomp} the {@code --seccomp} is a value.
+ *
+ * <p>{@link #walk} follows bwrap 0.8's parse further, to know where bwrap will die or exit and
+ * what it prints on the way, so that {@link #addFilter} changes nothing of that; fd values are
+ * read as bwrap reads them ({@link BwrapFd}). {@code --args} data is handled as ISO-8859-1, one
+ * char per byte, so what jbox passes on is byte for byte what it read.
  */
 public final class BwrapLine {
     private BwrapLine() {
@@ -94,7 +101,7 @@ public final class BwrapLine {
         return new Scan(opts, args.size(), false);
     }
 
-    /** bwrap's reading of {@code --args} data: strings separated (or terminated) by NUL. */
+    /** bwrap's reading of {@code --args} data: strings separated (or terminated) by NUL, a char per byte. */
     public static List<String> splitArgsData(byte[] data) {
         List<String> out = new ArrayList<>();
         int start = 0;
@@ -249,11 +256,11 @@ public final class BwrapLine {
      */
     public static Walk walk(List<String> args, ArgsReader reader) throws LaunchException {
         List<List<String>> data = new ArrayList<>();
-        Map<Integer, Integer> argsDataOf = new java.util.HashMap<>();
+        Map<Integer, Integer> argsDataOf = new HashMap<>();
         List<Item> items = new ArrayList<>();
         List<Item> seccomps = new ArrayList<>();
         List<Item> adds = new ArrayList<>();
-        Set<String> seen = new java.util.HashSet<>();
+        Set<String> seen = new HashSet<>();
         int[] certain = {-1}; // index of the first item that may print; -1: none yet
         if (args.size() > MAX_ARGS) {
             return new Walk(args, data, argsDataOf, items, new Dies(null, false), seccomps, adds, 0);
@@ -379,7 +386,7 @@ public final class BwrapLine {
      * @throws LaunchException when bwrap's output cannot be reproduced exactly
      */
     public static Rewritten addFilter(Walk w, int jboxFd, IntFunction<Integer> newArgsFd) throws LaunchException {
-        Map<Item, Edit> edits = new java.util.HashMap<>();
+        Map<Item, Edit> edits = new HashMap<>();
         List<String> prefix = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         String jbox = Integer.toString(jboxFd);
@@ -419,10 +426,10 @@ public final class BwrapLine {
         }
         List<String> out = new ArrayList<>(prefix);
         List<byte[]> newData = new ArrayList<>();
-        Map<Integer, Item> topItems = new java.util.HashMap<>();
+        Map<Integer, Item> topItems = new HashMap<>();
         List<Map<Integer, Item>> dataItems = new ArrayList<>();
         for (int k = 0; k < w.data().size(); k++) {
-            dataItems.add(new java.util.HashMap<>());
+            dataItems.add(new HashMap<>());
         }
         for (Item it : w.items()) {
             (it.list() < 0 ? topItems : dataItems.get(it.list())).put(it.opt().index(), it);
