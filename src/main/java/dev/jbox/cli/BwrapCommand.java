@@ -34,6 +34,13 @@ final class BwrapCommand implements Subcommand {
 
     static final String NAME = "bwrap";
     static final String PROFILE_OPTION = "--jbox-profile";
+    /** The name jbox was invoked by, when scripts/jbox was started as {@code bwrap} (see PassThrough.argv0). */
+    static final String ARGV0_ENV = "JBOX_ARGV0";
+
+    /** {@code JBOX_VERBOSE=1}: jbox may speak on bwrap's stderr. */
+    static boolean verbose(Map<String, String> env) {
+        return "1".equals(env.get("JBOX_VERBOSE"));
+    }
 
     private final PositionalParamSpec args = Opts.positional("BWRAP_ARGS", List.class, "0..*", "0..*",
             "bwrap's arguments, passed on verbatim (first, optionally: --jbox-profile NAME).");
@@ -101,7 +108,7 @@ final class BwrapCommand implements Subcommand {
     public Integer call() throws Exception {
         Map<String, String> env = System.getenv();
         Split s = split(original());
-        boolean verbose = "1".equals(env.get("JBOX_VERBOSE"));
+        boolean verbose = verbose(env);
         TrustStore store = TrustStore.of(UserDirs.of(env));
         // A filter fully given as a built-in preset (or none) needs no config: a repository's
         // jbox.toml then plays no part and is not even read, so it cannot break
@@ -124,7 +131,8 @@ final class BwrapCommand implements Subcommand {
         if (verbose) {
             resolved.warning().ifPresent(w -> System.err.println("jbox: warning: " + w));
         }
-        PassThrough.Request req = new PassThrough.Request(bwrap, s.bwrapArgs(), filter,
+        PassThrough.Request req = new PassThrough.Request(PassThrough.argv0(env.get(ARGV0_ENV)), bwrap, s.bwrapArgs(),
+                filter,
                 PassThrough.callerFds(env.get("JBOX_CALLER_FDS")));
         PassThrough.exec(req, Launcher.environment(env), RunCommand.nofileSoft(env), b -> BwrapVersion.of(b, env));
         return Errors.LAUNCH_ERROR; // not reached: exec either replaces us or throws

@@ -20,7 +20,7 @@ public final class Launcher {
     }
 
     /** Environment variables that carry jbox's own state and must not reach the command. */
-    static final List<String> PRIVATE_ENV = List.of("JBOX_CALLER_FDS", "JBOX_NOFILE_SOFT", "JBOX_SELF");
+    static final List<String> PRIVATE_ENV = List.of("JBOX_CALLER_FDS", "JBOX_NOFILE_SOFT", "JBOX_SELF", "JBOX_ARGV0");
 
     /**
      * What to exec.
