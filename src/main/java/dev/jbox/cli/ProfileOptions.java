@@ -17,7 +17,7 @@ final class ProfileOptions {
 
     private final OptionSpec profileOpt = OptionSpec.builder("-p", "--profile").type(String.class).paramLabel("NAME")
             .defaultValue(Profiles.DEFAULT_PROFILE)
-            .description("Profile to use: minimal, strict, dev or one of your own (default: ${DEFAULT-VALUE}).").build();
+            .description("Profile to use: minimal, strict, dev, nested or one of your own (default: ${DEFAULT-VALUE}).").build();
     private final OptionSpec archOpt = Opts.value("ARCH", String.class,
             "Native architecture to compile for: x86_64, aarch64, riscv64 (default: this machine's).", "--arch");
     private final ConfigOption config = new ConfigOption();

@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.FieldSource;
 
 /** {@link Auditor}: one hand-built bad program per finding, and jbox's own programs without any. */
 class AuditorTest {
@@ -144,7 +144,7 @@ class AuditorTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"minimal", "strict", "dev"})
+    @FieldSource("dev.jbox.config.Profiles#PRESETS")
     void jboxPresetsHaveNoFindings(String preset) throws Exception {
         for (Arch a : List.of(Arch.X86_64, Arch.AARCH64, Arch.RISCV64)) {
             Program p = Compiler.compile(Profiles.builtin().resolve(preset), a);

@@ -117,7 +117,7 @@ class DifferentialLibseccompTest {
     /** Syscalls of the presets translated by the exact prefix-block rewrite (see above). */
     static final Set<String> REWRITTEN_AS_PREFIX_BLOCKS = Set.of("socket", "personality");
 
-    static final List<String> PRESETS = List.of("minimal", "strict", "dev");
+    static final List<String> PRESETS = Profiles.PRESETS;
     static final int PRESET_MIN_INPUTS = 100_000;
     static final int RANDOM_POLICIES = 60;
     static final int RANDOM_INPUTS = 2_500;
@@ -146,8 +146,8 @@ class DifferentialLibseccompTest {
     @AfterAll
     static void summary() {
         StringBuilder sb = new StringBuilder("\n=== jbox vs libseccomp 2.5.4 differential ===\n");
-        sb.append(String.format("policies: %d (3 presets x 2 arches + random); each compiled by libseccomp"
-                + " with CTL_OPTIMIZE=1 and =2%n", POLICIES.get()));
+        sb.append(String.format("policies: %d (%d presets x 2 arches + random); each compiled by libseccomp"
+                + " with CTL_OPTIMIZE=1 and =2%n", POLICIES.get(), PRESETS.size()));
         sb.append(String.format("inputs compared with libseccomp (x2 programs): %,d%n", COMPARED.get()));
         sb.append(String.format("inputs checked against Reference.decide: %,d%n", REFERENCE_CHECKED.get()));
         for (InputClass c : InputClass.values()) {
