@@ -250,11 +250,16 @@ public final class Doctor {
 
     // ------------------------------------------------------------------ nested sandboxes
 
-    /** The calls a nested sandbox starts with: (label, syscall, arg0). */
-    private static final List<Map.Entry<String, long[]>> NESTED_CALLS = List.of(
-            Map.entry("unshare(CLONE_NEWUSER)", new long[] {0x10000000L}),
-            Map.entry("clone(CLONE_NEWUSER)", new long[] {0x10000000L}),
-            Map.entry("mount", new long[] {0}));
+    /** A call a nested sandbox starts with, as the finding names it. */
+    private record NestedCall(String label, String syscall, long arg0) {
+    }
+
+    private static final long CLONE_NEWUSER = 0x10000000L;
+
+    private static final List<NestedCall> NESTED_CALLS = List.of(
+            new NestedCall("unshare(CLONE_NEWUSER)", "unshare", CLONE_NEWUSER),
+            new NestedCall("clone(CLONE_NEWUSER)", "clone", CLONE_NEWUSER),
+            new NestedCall("mount", "mount", 0));
 
     /** Whether the profile in effect lets a command build a sandbox of its own, and a real trial of one. */
     private static void nested(Inputs in, Optional<Path> bwrap, List<Check> out) {
@@ -262,18 +267,16 @@ public final class Doctor {
         List<String> refused = new ArrayList<>();
         if (in.filter().isPresent()) {
             Arch arch = Arch.host();
-            for (var c : NESTED_CALLS) {
-                String name = c.getKey().replaceAll("\\(.*", "");
-                int nr = arch.syscalls().number(name).orElseThrow();
-                long[] args = new long[6];
-                args[0] = c.getValue()[0];
-                int ret = Emulator.run(in.filter().get(), new SeccompData(nr, arch.auditArch(), 0, args));
+            for (NestedCall c : NESTED_CALLS) {
+                int nr = arch.syscalls().number(c.syscall()).orElseThrow();
+                int ret = Emulator.run(in.filter().get(), SeccompData.of(arch, nr, c.arg0()));
                 if (!Ret.decode(ret).equals(Action.ALLOW)) {
-                    refused.add(c.getKey() + " -> " + Ret.describe(ret));
+                    refused.add(c.label() + " -> " + Ret.describe(ret));
                 }
             }
         }
-        String tried = nestedTrial(in, bwrap);
+        Trial trial = nestedTrial(in, bwrap);
+        String tried = trial.sentence();
         if (!refused.isEmpty()) {
             out.add(new Check("nested", title, Status.INFO, "profile " + in.profile() + " refuses "
                     + String.join(", ", refused) + ": a command that builds a sandbox of its own fails inside jbox "
@@ -283,10 +286,10 @@ public final class Doctor {
                             + "'jbox run --profile nested -- CMD', or with jbox installed as bwrap 'JBOX_PROFILE=nested "
                             + "srt ...'; see docs/COMPAT.md"));
         } else {
-            out.add(new Check("nested", title, tried.startsWith("A sandbox inside") ? Status.OK : Status.WARN,
+            out.add(new Check("nested", title, trial.started() ? Status.OK : Status.WARN,
                     "profile " + in.profile() + (in.filter().isEmpty() ? " applies no filter" : " allows "
                             + "unshare(CLONE_NEWUSER), clone(CLONE_NEWUSER) and mount") + ". " + tried,
-                    tried.startsWith("A sandbox inside") ? "" : "see the userns check; nested user namespaces may be "
+                    trial.started() ? "" : "see the userns check; nested user namespaces may be "
                             + "limited (user.max_user_namespaces) or refused by an outer filter"));
         }
     }
@@ -300,10 +303,14 @@ public final class Doctor {
     static final List<String> NESTED_OUTER = List.of("--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
             "--unshare-user", "--unshare-pid", "--unshare-net", "--die-with-parent");
 
-    /** Starts bwrap inside a sandbox under the nested preset; one sentence saying how it went. */
-    private static String nestedTrial(Inputs in, Optional<Path> bwrap) {
+    /** How the nested trial went, in one sentence. */
+    private record Trial(boolean started, String sentence) {
+    }
+
+    /** Starts bwrap inside a sandbox under the nested preset. */
+    private static Trial nestedTrial(Inputs in, Optional<Path> bwrap) {
         if (bwrap.isEmpty() || in.nestedFilter().isEmpty()) {
-            return "Not tried: no bwrap.";
+            return new Trial(false, "Not tried: no bwrap.");
         }
         List<String> cmd = List.of(bwrap.get().toString(), "--ro-bind", "/", "/", "--unshare-user", "--unshare-net",
                 "true");
@@ -314,10 +321,11 @@ public final class Doctor {
                 + "so there a nested bwrap (which maps uid 0) is refused by the kernel whatever the profile: run it "
                 + "unprivileged, or through 'jbox bwrap' with --unshare-user, as srt does." : "";
         if (r.exit() == 0) {
-            return "A sandbox inside a sandbox " + how + " started under the nested preset in " + r.ms() + " ms." + asRoot;
+            return new Trial(true, "A sandbox inside a sandbox " + how + " started under the nested preset in " + r.ms()
+                    + " ms." + asRoot);
         }
-        return "Under the nested preset, a sandbox inside a sandbox " + how + " failed too (" + r.describe()
-                + "): nested sandboxes cannot start here whatever the profile.";
+        return new Trial(false, "Under the nested preset, a sandbox inside a sandbox " + how + " failed too ("
+                + r.describe() + "): nested sandboxes cannot start here whatever the profile.");
     }
 
     /** One bwrap run: exit status (-1: did not run), what it printed, how long it took. */
