@@ -22,7 +22,7 @@ import picocli.CommandLine.Model.OptionSpec;
 final class FilterOptions {
 
     private final OptionSpec profileOpt = Opts.value("NAME", String.class,
-            "Seccomp profile: minimal, strict, dev, one of your own, or 'none' (default: JBOX_PROFILE, the config, or minimal).",
+            "Seccomp profile: minimal, strict, dev, nested, one of your own, or 'none' (default: JBOX_PROFILE, the config, or minimal).",
             "-p", "--profile");
     private final OptionSpec noSeccompOpt = Opts.flag("Run without a seccomp filter (said once on stderr).", "--no-seccomp");
     private final OptionSpec bpfOpt = Opts.value("FILE", Path.class,

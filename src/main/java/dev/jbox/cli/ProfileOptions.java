@@ -28,7 +28,7 @@ import picocli.CommandLine.Model.OptionSpec;
 final class ProfileOptions {
 
     private final OptionSpec profileOpt = Opts.value("NAME", String.class,
-            "Profile: minimal, strict, dev or one of your own (default: what 'jbox run' would apply here:"
+            "Profile: minimal, strict, dev, nested or one of your own (default: what 'jbox run' would apply here:"
                     + " JBOX_PROFILE, the config file, or minimal).", "-p", "--profile");
     private final OptionSpec archOpt = Opts.value("ARCH", String.class,
             "Native architecture to compile for: x86_64, aarch64, riscv64 (default: this machine's).", "--arch");

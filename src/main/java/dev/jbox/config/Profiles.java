@@ -26,7 +26,7 @@ import java.util.function.Supplier;
 public final class Profiles {
 
     public static final String DEFAULT_PROFILE = "minimal";
-    public static final List<String> PRESETS = List.of("minimal", "strict", "dev");
+    public static final List<String> PRESETS = List.of("minimal", "strict", "dev", "nested");
 
     private final Map<String, ProfileSpec> specs;
     private final Groups groups;

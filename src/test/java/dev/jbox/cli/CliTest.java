@@ -42,14 +42,14 @@ class CliTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '#', value = {
-            "compile -p strcit -o x # jbox: unknown profile 'strcit' (did you mean strict?); known profiles: minimal, strict, dev",
+            "compile -p strcit -o x # jbox: unknown profile 'strcit' (did you mean strict?); known profiles: minimal, strict, dev, nested",
             "compile -p strict --arch sparc -o x # jbox: unknown architecture 'sparc'; known: x86_64, x32, i386, aarch64, arm, riscv64",
             "compile -p strict --arch i386 -o x # jbox: cannot compile the filter: 'i386' is a compat ABI, not a native architecture; compile for x86_64 instead",
             "compile -p strict # jbox compile: Missing required option: '--output=FILE' (see 'jbox compile --help')",
             "check -p strict ptrce # jbox: unknown syscall 'ptrce' on x86_64 (did you mean ptrace?)",
             "check -p strict socket AF_VSCK # jbox: argument 1 'AF_VSCK' is not a number or a known constant (did you mean AF_VSOCK?)",
             "check -p strict read 1 2 3 4 5 6 7 # jbox: a system call has at most 6 arguments, got 7",
-            "explain -p zzz # jbox: unknown profile 'zzz'; known profiles: minimal, strict, dev",
+            "explain -p zzz # jbox: unknown profile 'zzz'; known profiles: minimal, strict, dev, nested",
             "disasm -p strict x.bpf # jbox: give a FILE or -p PROFILE, not both",
             "frobnicate # jbox: Unmatched argument at index 0: 'frobnicate' (see 'jbox --help')",
     })
@@ -64,7 +64,7 @@ class CliTest {
     @CsvSource(delimiter = '#', value = {
             "run --no-seccomp --profile strict --dry-run -- true # jbox: --no-seccomp conflicts with --profile: choose one; nothing was run",
             "run --profile strict --bpf /x --dry-run -- true # jbox: --profile conflicts with --bpf: choose one; nothing was run",
-            "run --profile zzz --dry-run -- true # jbox: unknown profile 'zzz'; known profiles: minimal, strict, dev; nothing was run",
+            "run --profile zzz --dry-run -- true # jbox: unknown profile 'zzz'; known profiles: minimal, strict, dev, nested; nothing was run",
             "run --bogus --dry-run -- true # jbox run: Unknown option: '--bogus' (see 'jbox run --help')",
             "run --dry-run # jbox run: Missing required parameter: 'COMMAND' (see 'jbox run --help')",
             "run --bpf /nonexistent.bpf --dry-run -- true # jbox: /nonexistent.bpf: cannot read: no such file; nothing was run",
@@ -131,6 +131,39 @@ class CliTest {
         assertThat(x32.out()).contains("ERRNO(ENOSYS)").contains("x32");
         Cli.Result json = Cli.run("check", "-p", "minimal", "--json", "ioctl", "1", "TIOCSTI");
         assertThat(json.out()).contains("\"action\":\"errno(EPERM)\"", "\"syscall\":\"ioctl\"", "\"executed\":");
+    }
+
+    /** What minimal refuses a nested sandbox names the preset that allows it; nested keeps the rest. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '#', value = {
+            "check -p minimal unshare CLONE_NEWUSER # ERRNO(EPERM) # use the nested preset",
+            "check -p minimal clone CLONE_NEWUSER # ERRNO(EPERM) # use the nested preset",
+            "check -p minimal mount # ERRNO(EPERM) # needs the nested preset",
+            "check -p minimal fsopen # ERRNO(ENOSYS) # the nested preset allows both",
+            "check -p nested unshare CLONE_NEWUSER # ALLOW # nested sandboxes start here",
+            "check -p nested clone CLONE_NEWUSER|CLONE_NEWNS # ALLOW # how bwrap and Chromium create their namespaces",
+            "check -p nested clone3 # ALLOW # hide nothing",
+            "check -p nested mount # ALLOW # builds its file system view",
+            "check -p nested --abi i386 pivot_root # ALLOW # builds its file system view",
+            "check -p nested ptrace # ERRNO(EPERM) # reads and writes the memory",
+            "check -p nested bpf # ERRNO(EPERM) # eBPF programs",
+            "check -p nested keyctl # ERRNO(EPERM) # the kernel keyring is not namespaced",
+            "check -p nested ioctl 0 TIOCSTI # ERRNO(EPERM) # pushes characters into the terminal",
+    })
+    void nestedSandboxesAreThePresetsJob(String args, String verdict, String why) {
+        Cli.Result r = Cli.run(args.split(" "));
+        assertThat(r.code()).as("%s", r).isZero();
+        assertThat(r.out().lines().findFirst().orElseThrow()).endsWith(": " + verdict);
+        assertThat(r.out()).contains(why);
+    }
+
+    @Test
+    void nestedIsAListedPresetThatExtendsMinimal() {
+        assertThat(Cli.run("profiles").out()).contains("nested");
+        Cli.Result e = Cli.run("explain", "-p", "nested");
+        assertThat(e.out()).startsWith("profile nested (extends minimal)\n")
+                .contains("allow  [nested]\n      unshare\n", "allow  [nested]\n      clone\n", "allow  [nested]\n      clone3\n")
+                .contains("allow  [nested @new-mount-api]\n      fsconfig fsmount fsopen fspick mount_setattr move_mount open_tree open_tree_attr\n");
     }
 
     @Test

@@ -73,7 +73,7 @@ class ConfigFileTest {
     @CsvSource(delimiter = '#', textBlock = """
         unknown syscall        # [profiles.p]\\ndeny = ["ptrce"]                                   # /etc/jbox-test/jbox.toml: profile 'p': unknown syscall 'ptrce' (did you mean ptrace?)
         unknown group          # [profiles.p]\\ndeny = ["@mout"]                                   # /etc/jbox-test/jbox.toml: profile 'p': unknown group '@mout' (did you mean @mount?)
-        unknown parent         # [profiles.p]\\nextends = "stirct"                                 # /etc/jbox-test/jbox.toml: profile 'p' extends: unknown profile 'stirct' (did you mean strict?); known profiles: minimal, strict, dev, p
+        unknown parent         # [profiles.p]\\nextends = "stirct"                                 # /etc/jbox-test/jbox.toml: profile 'p' extends: unknown profile 'stirct' (did you mean strict?); known profiles: minimal, strict, dev, nested, p
         extends cycle          # [profiles.a]\\nextends = "b"\\n[profiles.b]\\nextends = "a"     # /etc/jbox-test/jbox.toml: extends cycle: a -> b -> a
         """)
     void badProfilesFailOnResolution(String what, String toml, String message) throws Exception {
