@@ -93,7 +93,7 @@ final class BwrapCommand implements Subcommand {
 
     @Override
     public Integer call() throws Exception {
-        Map<String, String> env = System.getenv();
+        Map<String, String> env = Launcher.callerEnvironment(System.getenv()); // JAVA_*OPTIONS handed back
         Split s = split(original());
         ConfigFile cfg = new ConfigOption().load();
         Optional<Program> filter = FilterOptions.resolve(FilterOptions.Request.profile(s.profile().orElse(null)), env, cfg);
