@@ -60,8 +60,14 @@ jbox_find_jdk() {
 
 jbox_need_jdk() {
     if ! jbox_find_jdk; then
-        echo "jbox: no JDK 22 or newer found (looked at \$JAVA_HOME, /usr/lib/jvm/*, java on PATH);" \
-             "install one (Debian: apt-get install openjdk-25-jdk-headless, or Temurin 25) or set JAVA_HOME" >&2
+        # Debian 12 ships Java 17 only: Temurin from Adoptium's apt repository is a JDK a user can
+        # get there (Ubuntu 24.04+ also has openjdk-25-jdk-headless); an installed jbox needs none.
+        echo "jbox: no JDK 22 or newer found (looked at \$JAVA_HOME, /usr/lib/jvm/*, java on PATH)." >&2
+        echo "  Install one: Temurin 25 from Adoptium's apt repository (Debian/Ubuntu:" \
+             "https://adoptium.net/installation/linux/ , then apt-get install temurin-25-jdk;" \
+             "Ubuntu 24.04+: apt-get install openjdk-25-jdk-headless), or set JAVA_HOME." >&2
+        echo "  Or install jbox itself, which brings its own runtime: the .deb or tarball built by" \
+             "scripts/package on a machine with a JDK (README: Install)." >&2
         exit 127
     fi
 }
@@ -84,11 +90,35 @@ jbox_apt() {
     fi
 }
 
-# The JVM flags jbox starts with (scripts/jbox, and scripts/bench for the same-flags
-# baseline): a small serial heap, no perf-data file, -XX:-MaxFDLimit so HotSpot leaves the
-# caller's open-files limit alone, and C1 only. See docs/STARTUP.md for what each bought.
-JBOX_JVM_FLAGS=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-MaxFDLimit -Xss512k -XX:-UsePerfData)
-# `run` and `bwrap` run interpreted (-Xint): their work is short and bounded by the profile,
-# and a C1 compiler thread would take the second core from the native warm-up thread
-# (docs/STARTUP.md: measured faster, also with a 300-rule profile).
-JBOX_LAUNCH_JVM_FLAGS=(-XX:+UseSerialGC -Xint -XX:-MaxFDLimit -Xss512k -XX:-UsePerfData)
+# The JVM flags jbox starts with (JBOX_JVM_FLAGS, JBOX_LAUNCH_JVM_FLAGS), from jbox's one
+# launcher (sourced without jbox_launch=1 it defines them and returns), so scripts/jbox, the
+# installed jbox, the AOT training and scripts/bench all use the same ones.
+jbox_launch=0 . "${BASH_SOURCE[0]%/*}/../src/dist/bin/jbox"
+
+# jbox_train_aot JAVA JAR AOT DIR -> trains jbox's AOT cache for exactly that java and jar
+# into AOT (JDK 25+); returns 1 when the training fails (jbox then starts without a cache).
+# The training run takes the whole launch path and stops just before execve (run --dry-run;
+# a run that execs writes no cache), in a neutral directory DIR: no jbox.toml, no user config,
+# and a stand-in bwrap that only answers --help (the dry run checks it for --seccomp and never
+# runs it). A first dry run fills that check's cache, so the training run takes the path a
+# launch takes: the cached answer, not a `bwrap --help` process.
+jbox_train_aot() {
+    local java=$1 jar=$2 aot=$3 train=$4
+    rm -f "$aot" "$aot.tmp"
+    mkdir -p "$train" || return 1
+    printf '#!/bin/sh\n# stand-in for bwrap while jbox trains its AOT cache\necho "    --seccomp FD"\n' > "$train/bwrap"
+    chmod +x "$train/bwrap"
+    if (cd "$train" && unset JAVA_TOOL_OPTIONS _JAVA_OPTIONS JDK_JAVA_OPTIONS \
+            && export JBOX_BWRAP="$train/bwrap" JBOX_PROFILE= XDG_CONFIG_HOME="$train" \
+            XDG_CACHE_HOME="$train/cache" XDG_STATE_HOME="$train/state" HOME="$train" \
+            && "$java" "${JBOX_LAUNCH_JVM_FLAGS[@]}" --enable-native-access=ALL-UNNAMED -cp "$jar" \
+            dev.jbox.cli.Main run --dry-run -- true >/dev/null 2>&1 \
+            && "$java" "${JBOX_LAUNCH_JVM_FLAGS[@]}" -XX:AOTCacheOutput="$aot.tmp" -Xlog:all=off \
+            --enable-native-access=ALL-UNNAMED -cp "$jar" dev.jbox.cli.Main run --dry-run -- true \
+            >/dev/null 2>&1) && [ -f "$aot.tmp" ]; then
+        mv -f "$aot.tmp" "$aot"
+        return 0
+    fi
+    rm -f "$aot.tmp"
+    return 1
+}

@@ -106,7 +106,7 @@ final class BwrapCommand implements Subcommand {
 
     @Override
     public Integer call() throws Exception {
-        Map<String, String> env = System.getenv();
+        Map<String, String> env = Launcher.callerEnvironment(System.getenv()); // JAVA_*OPTIONS handed back
         Split s = split(original());
         boolean verbose = verbose(env);
         TrustStore store = TrustStore.of(UserDirs.of(env));

@@ -57,7 +57,7 @@ final class RunCommand implements Subcommand {
     @Override
     public Integer call() throws Exception {
         Errors.Debug.enabled = Opts.on(debug);
-        Map<String, String> env = System.getenv();
+        Map<String, String> env = Launcher.callerEnvironment(System.getenv()); // JAVA_*OPTIONS handed back
         List<String> command = Opts.list(this.command);
         boolean dryRun = Opts.on(this.dryRun);
         launchMode.validate(dryRun);

@@ -83,6 +83,40 @@ public final class Launcher {
         return Posix.geteuid() == 0;
     }
 
+    /**
+     * The JVM option variables that jbox's launcher (src/dist/bin/jbox) keeps away from jbox's
+     * own JVM (an option there could change what jbox decides, e.g. {@code -Duser.name}) by
+     * moving each to {@code JBOX_SAVED_<name>}; the command gets them back unchanged.
+     */
+    static final List<String> JVM_OPTION_VARS = List.of("JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS");
+
+    static final String SAVED_PREFIX = "JBOX_SAVED_";
+
+    /**
+     * The caller's environment as it was before jbox's launcher moved the JVM option variables
+     * aside: each {@code JBOX_SAVED_<name>} becomes {@code <name>} again (an empty value stays
+     * empty; a variable the launcher found unset has no saved copy and stays unset) and no
+     * {@code JBOX_SAVED_*} name is left. Started without the launcher ({@code java -jar}),
+     * there is nothing saved and the environment is returned as it is. Everything that
+     * decides what the command's environment is (config {@code unset_env}, {@code set_env},
+     * {@code clear_env}) starts from this map.
+     */
+    public static Map<String, String> callerEnvironment(Map<String, String> env) {
+        Map<String, String> out = new java.util.HashMap<>();
+        env.forEach((k, v) -> {
+            if (!k.startsWith(SAVED_PREFIX)) {
+                out.put(k, v);
+            }
+        });
+        for (String name : JVM_OPTION_VARS) {
+            String saved = env.get(SAVED_PREFIX + name);
+            if (saved != null) {
+                out.put(name, saved);
+            }
+        }
+        return java.util.Collections.unmodifiableMap(out);
+    }
+
     /** The command's environment: jbox's own minus jbox's private variables. */
     public static List<String> environment(Map<String, String> env) {
         List<String> out = new ArrayList<>();
