@@ -54,6 +54,9 @@ final class Notifier implements Runnable {
         LEARN
     }
 
+    /** Calls whose first argument {@code learn} records even when the base has no rule on it. */
+    static final java.util.Set<String> LEARNED_ARGS = java.util.Set.of("socket");
+
     private final Mode mode;
     private final Program verdicts;
     private final Policy policy;
@@ -186,8 +189,14 @@ final class Notifier implements Runnable {
         }
         if (mode == Mode.LEARN || refused) {
             String arg = name == null ? "" : ArgNames.describe(name, rulesFor(name), n.args());
+            if (mode == Mode.LEARN && arg.isEmpty() && LEARNED_ARGS.contains(name)) {
+                // the family is a socket's danger: learn records it, so the profile allows just those
+                arg = ArgNames.value(name, 0, n.args()[0], 0);
+            }
             int errno = verdict instanceof Action.Errno e ? e.errno() : refused ? 38 : -1;
-            log.add(new CallLog.Call(shown, arg, errno, exe(proc.tgid())), proc.innerPid());
+            // an exec is made by the old program: name it, but cache nothing for the new one
+            String who = exec ? readExe(proc.tgid()) : exes.computeIfAbsent(proc.tgid(), Notifier::readExe);
+            log.add(new CallLog.Call(shown, arg, errno, who), proc.innerPid());
         }
         if (!refused || mode == Mode.COMPLAIN) {
             receiver.letThrough(n.id());
@@ -248,15 +257,13 @@ final class Notifier implements Runnable {
         }
     }
 
-    /** The process's program, as /proc/PID/exe names it (cached until its next exec). */
-    private String exe(int tgid) {
-        return exes.computeIfAbsent(tgid, t -> {
-            try {
-                return Files.readSymbolicLink(Path.of("/proc", Integer.toString(t), "exe")).toString();
-            } catch (IOException | RuntimeException e) {
-                return "?";
-            }
-        });
+    /** The process's program, as /proc/PID/exe names it. */
+    private static String readExe(int tgid) {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc", Integer.toString(tgid), "exe")).toString();
+        } catch (IOException | RuntimeException e) {
+            return "?";
+        }
     }
 
     /**

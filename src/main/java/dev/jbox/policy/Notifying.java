@@ -22,6 +22,31 @@ public final class Notifying {
     public static final List<String> EXECS = List.of("execve", "execveat");
 
     /**
+     * What {@code learn} allows without asking: the calls any process needs to start and run
+     * (memory, files, signals, futex, exit), and no call a workload might merely happen not to
+     * make. They cost no notification while learning, and the learned profile lists them all.
+     * Names a table lacks (newfstatat on some ABIs) are skipped there by the compiler.
+     */
+    public static final List<String> LEARN_CORE = List.of(
+            // memory
+            "brk", "mmap", "munmap", "mprotect", "mremap", "madvise",
+            // files
+            "read", "write", "readv", "writev", "pread64", "pwrite64", "openat", "close", "lseek", "fstat",
+            "newfstatat", "statx",
+            // signals
+            "rt_sigaction", "rt_sigprocmask", "rt_sigreturn", "sigaltstack",
+            // threads and exit
+            "futex", "exit", "exit_group");
+
+    /**
+     * What bwrap itself needs under a {@code --seccomp} program (it loads the program just
+     * before exec'ing the command, and its PID 1 runs under it too): a learned profile keeps
+     * these whether or not the command made them.
+     */
+    public static final List<String> BWRAP_NEEDS = List.of("execve", "execveat", "wait4", "write", "exit",
+            "exit_group", "rt_sigreturn");
+
+    /**
      * The report filter of {@code profile}: every errno refusal (rule, default, newer calls)
      * becomes a notification, and so do execve and execveat; what the kernel can decide
      * alone stays as it is (allow, log, and kill/trap/trace, which a listener could only
