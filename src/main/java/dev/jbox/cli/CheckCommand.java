@@ -30,6 +30,9 @@ final class CheckCommand implements Subcommand {
     private final OptionSpec jsonOpt = Opts.flag("Machine-readable output.", "--json");
     private final OptionSpec bpfOpt = Opts.value("FILE", java.nio.file.Path.class,
             "Check a raw BPF program instead of a profile (the verdict only: a raw program has no rules to cite).", "--bpf");
+    private final OptionSpec ociOpt = Opts.value("FILE", java.nio.file.Path.class,
+            "Check a Docker/OCI seccomp profile (JSON, e.g. from jbox learn --format oci) instead of a jbox profile.",
+            "--seccomp-profile");
     private final PositionalParamSpec syscallArg = Opts.positional("SYSCALL", String.class, "0", "1", "Name or number.");
     private final PositionalParamSpec argsArg = Opts.positional("ARG", List.class, "1..*", "0..*",
             "Up to six arguments: numbers (0x.. for hex) or constants such as AF_VSOCK, TIOCSTI.");
@@ -41,7 +44,8 @@ final class CheckCommand implements Subcommand {
                 "in jbox's emulator, and which rule of the profile decided it.",
                 "Example: jbox check --profile strict socket AF_VSOCK");
         profile.addTo(spec);
-        return spec.addOption(abiOpt).addOption(jsonOpt).addOption(bpfOpt).addPositional(syscallArg).addPositional(argsArg);
+        return spec.addOption(abiOpt).addOption(jsonOpt).addOption(bpfOpt).addOption(ociOpt)
+                .addPositional(syscallArg).addPositional(argsArg);
     }
 
     @Override
@@ -66,13 +70,18 @@ final class CheckCommand implements Subcommand {
             }
             a[i] = v.getAsLong();
         }
-        Program p = bpf != null ? FilterOptions.readBpf(bpf) : profile.compile();
+        java.nio.file.Path oci = Opts.get(ociOpt);
+        if (oci != null && bpf != null) {
+            throw new ConfigException("--seccomp-profile conflicts with --bpf: choose one");
+        }
+        dev.jbox.policy.Policy policy = oci != null ? OciProfiles.load(oci) : bpf != null ? null : profile.policy();
+        Program p = bpf != null ? FilterOptions.readBpf(bpf) : dev.jbox.seccomp.Compiler.compile(policy, nativeArch);
         Emulator.Result r = Emulator.trace(p, new SeccompData(nr, via.auditArch(), 0, a));
         Action action = Ret.decode(r.ret());
-        String source = bpf != null ? bpf.toString() : profile.profile();
+        String source = bpf != null ? bpf.toString() : oci != null ? oci.toString() : profile.profile();
         Reference.Verdict why = bpf != null
                 ? new Reference.Verdict(action, java.util.Optional.empty(), "raw program: no rules to cite")
-                : Reference.decide(profile.policy(), nativeArch, via.auditArch(), nr, a);
+                : Reference.decide(policy, nativeArch, via.auditArch(), nr, a);
         if (!why.action().equals(action)) {
             // The compiled program and the model disagree: a compiler bug. Say so loudly.
             throw new IllegalStateException("filter says " + action + " but the profile says " + why.action());
