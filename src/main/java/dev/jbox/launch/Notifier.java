@@ -63,7 +63,6 @@ final class Notifier implements Runnable {
     private final Object bwrapKey;
     private final CallLog log;
     private final CompletableFuture<Integer> listener;
-    private final int self = Posix.getpid();
     private volatile boolean stop;
     private volatile boolean commandStarted;
     private volatile String firstExec = "";
@@ -166,11 +165,14 @@ final class Notifier implements Runnable {
         Arch arch = archOf(n.arch(), n.nr());
         String name = arch == null ? null : arch.syscalls().name(n.nr()).orElse(null);
         String shown = name != null ? name : "nr " + n.nr();
-        Proc proc = proc(n.pid());
-        if (proc.tgid() == self) {
-            receiver.letThrough(n.id()); // jbox's own spawning thread
+        if (Files.isDirectory(Path.of("/proc/self/task", Integer.toString(n.pid())))) {
+            // jbox's own spawning thread. Asked afresh every time, never cached: the caller is
+            // alive (suspended in this call), so its tid names it alone, while a cached answer
+            // could outlive a jbox thread whose tid a sandboxed process later gets.
+            receiver.letThrough(n.id());
             return;
         }
+        Proc proc = proc(n.pid());
         boolean exec = Notifying.EXECS.contains(name);
         if (exec) {
             if (!commandStarted && isBwrap(proc.tgid())) {
@@ -180,6 +182,7 @@ final class Notifier implements Runnable {
                 commandStarted = true;
             }
             exes.remove(proc.tgid()); // the next call shows the new program
+            procs.remove(n.pid());
         }
         Action verdict = Ret.decode(Emulator.run(verdicts, new SeccompData(n.nr(), n.arch(), n.ip(), n.args())));
         boolean refused = verdict.denies();

@@ -120,6 +120,16 @@ class ReportIT {
         assertThat(r.exit()).as("%s", r).isEqualTo(7);
     }
 
+    @Test
+    void aTimeLimitStillEndsWithTheReport() {
+        Jbox.Result r = run(List.of("--profile", "strict", "--report", "--timeout", "2s"),
+                List.of("python3", "-c", VSOCK + "import time\ntime.sleep(60)\n"));
+        assertThat(r.exit()).as("%s", r).isEqualTo(124);
+        assertThat(r.stdout()).isEqualTo("errno 97\n");
+        assertThat(reportLines(r)).as("%s", r).hasSize(2);
+        assertThat(reportLines(r).get(1)).startsWith("jbox:   socket(AF_VSOCK) -> EAFNOSUPPORT, 1 time, by /usr/bin/python3");
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "--report --dry-run|jbox: --report runs the command; --dry-run runs nothing: choose one; nothing was run",
