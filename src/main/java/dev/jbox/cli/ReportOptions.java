@@ -89,7 +89,7 @@ final class ReportOptions {
         if (limits.verbose()) {
             err.println("jbox: report: " + result.notifications() + " notifications answered"
                     + (result.notifications() > 0 ? ", " + result.answerNanos() / result.notifications()
-                    + " ns each on average" : "") + "; command exec'd as " + result.firstExec());
+                    + " ns each on average" : "") + "; command exec'd as " + result.commandExec());
         }
         if (Opts.on(reportOpt)) {
             log.reportLines(policy.name(), complain).forEach(err::println);

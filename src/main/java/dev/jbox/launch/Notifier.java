@@ -54,6 +54,8 @@ final class Notifier implements Runnable {
         LEARN
     }
 
+    private static final int LET_THROUGH = -1;
+
     /** Calls whose first argument {@code learn} records even when the base has no rule on it. */
     static final java.util.Set<String> LEARNED_ARGS = java.util.Set.of("socket");
 
@@ -64,8 +66,9 @@ final class Notifier implements Runnable {
     private final CallLog log;
     private final CompletableFuture<Integer> listener;
     private volatile boolean stop;
+    private Posix.NotifReceiver receiver; // the answering thread's own
     private volatile boolean commandStarted;
-    private volatile String firstExec = "";
+    private volatile String commandExec = "";
     private volatile Throwable failure;
     private final AtomicLong notifications = new AtomicLong();
     private final AtomicLong answerNanos = new AtomicLong();
@@ -109,9 +112,9 @@ final class Notifier implements Runnable {
         return commandStarted;
     }
 
-    /** The file name of bwrap's first exec of the command (as it was asked for), or empty. */
-    String firstExec() {
-        return firstExec;
+    /** The file name bwrap exec'd the command as (its last execvp attempt), or empty. */
+    String commandExec() {
+        return commandExec;
     }
 
     /** Notifications answered, and the nanoseconds spent answering them (receive to send). */
@@ -134,7 +137,8 @@ final class Notifier implements Runnable {
         } catch (ExecutionException e) {
             return; // the filter was never installed: nothing runs under it
         }
-        try (Posix.NotifReceiver receiver = new Posix.NotifReceiver(fd)) {
+        try (Posix.NotifReceiver r = new Posix.NotifReceiver(fd)) {
+            receiver = r;
             Posix.notifSyncWakeUp(fd); // fast path when the kernel has it (>= 6.6)
             while (true) {
                 int ready = Posix.notifPoll(fd, 100);
@@ -150,9 +154,16 @@ final class Notifier implements Runnable {
                 Posix.Notification n = receiver.receive();
                 if (n != null) {
                     long t0 = System.nanoTime();
-                    answer(receiver, n);
+                    int errno = decide(n);
+                    // the decision's cost only: with a synchronous wake-up the send below runs
+                    // the caller on this CPU before it returns
                     answerNanos.addAndGet(System.nanoTime() - t0);
                     notifications.incrementAndGet();
+                    if (errno < 0) {
+                        receiver.letThrough(n.id());
+                    } else {
+                        receiver.refuse(n.id(), errno);
+                    }
                 }
             }
         } catch (RuntimeException | Error e) {
@@ -161,7 +172,8 @@ final class Notifier implements Runnable {
         }
     }
 
-    private void answer(Posix.NotifReceiver receiver, Posix.Notification n) {
+    /** LET_THROUGH, or the errno to refuse the call with. */
+    private int decide(Posix.Notification n) {
         Arch arch = archOf(n.arch(), n.nr());
         String name = arch == null ? null : arch.syscalls().name(n.nr()).orElse(null);
         String shown = name != null ? name : "nr " + n.nr();
@@ -169,16 +181,16 @@ final class Notifier implements Runnable {
             // jbox's own spawning thread. Asked afresh every time, never cached: the caller is
             // alive (suspended in this call), so its tid names it alone, while a cached answer
             // could outlive a jbox thread whose tid a sandboxed process later gets.
-            receiver.letThrough(n.id());
-            return;
+            return LET_THROUGH;
         }
         Proc proc = proc(n.pid());
         boolean exec = Notifying.EXECS.contains(name);
         if (exec) {
-            if (!commandStarted && isBwrap(proc.tgid())) {
+            if (isBwrap(proc.tgid())) {
                 // bwrap execs the command: its set-up is over. (Whether this attempt finds the
-                // file or bwrap's execvp tries the next PATH entry, nothing but execs follows.)
-                firstExec = readExecPath(receiver, n).orElse("?");
+                // file or bwrap's execvp tries the next PATH entry, nothing but execs follows;
+                // the last attempt is the one that worked.)
+                commandExec = readExecPath(n).orElse("?");
                 commandStarted = true;
             }
             exes.remove(proc.tgid()); // the next call shows the new program
@@ -187,8 +199,7 @@ final class Notifier implements Runnable {
         Action verdict = Ret.decode(Emulator.run(verdicts, new SeccompData(n.nr(), n.arch(), n.ip(), n.args())));
         boolean refused = verdict.denies();
         if (!commandStarted) {
-            receiver.letThrough(n.id()); // bwrap's set-up (and bwrap's own exec)
-            return;
+            return LET_THROUGH; // bwrap's set-up (and bwrap's own exec)
         }
         if (mode == Mode.LEARN || refused) {
             String arg = name == null ? "" : ArgNames.describe(name, rulesFor(name), n.args());
@@ -202,14 +213,11 @@ final class Notifier implements Runnable {
             log.add(new CallLog.Call(shown, arg, errno, who), proc.innerPid());
         }
         if (!refused || mode == Mode.COMPLAIN) {
-            receiver.letThrough(n.id());
-        } else if (verdict instanceof Action.Errno e) {
-            receiver.refuse(n.id(), e.errno());
-        } else {
-            // kill/trap/trace are left to the kernel by the notifying filter; should one
-            // arrive here anyway, refuse it rather than let it run
-            receiver.refuse(n.id(), 38);
+            return LET_THROUGH;
         }
+        // kill/trap/trace are left to the kernel by the notifying filter; should one arrive
+        // here anyway, refuse it rather than let it run
+        return verdict instanceof Action.Errno e ? e.errno() : 38;
     }
 
     private List<Rule> rulesFor(String name) {
@@ -274,7 +282,7 @@ final class Notifier implements Runnable {
      * confirmed with SECCOMP_IOCTL_NOTIF_ID_VALID (the caller was still suspended in this call
      * while it was read, so the bytes are its own).
      */
-    private Optional<String> readExecPath(Posix.NotifReceiver receiver, Posix.Notification n) {
+    private Optional<String> readExecPath(Posix.Notification n) {
         long addr = n.args()[n.nr() == execveatNr(n) ? 1 : 0];
         try (FileChannel ch = FileChannel.open(Path.of("/proc", Integer.toString(n.pid()), "mem"),
                 StandardOpenOption.READ)) {

@@ -51,9 +51,9 @@ public final class NotifyLaunch {
      * @param log           the calls recorded after the command's first exec
      * @param notifications how many notifications were answered
      * @param answerNanos   the time spent answering them (receive to send, summed)
-     * @param firstExec     the file name bwrap first exec'd the command as
+     * @param commandExec     the file name bwrap exec'd the command as (its last execvp attempt)
      */
-    public record Result(int exitStatus, CallLog log, long notifications, long answerNanos, String firstExec) {
+    public record Result(int exitStatus, CallLog log, long notifications, long answerNanos, String commandExec) {
     }
 
     /**
@@ -167,7 +167,7 @@ public final class NotifyLaunch {
                     notifier.failure().get());
         }
         long[] stats = notifier.stats();
-        return new Result(status, log, stats[0], stats[1], notifier.firstExec());
+        return new Result(status, log, stats[0], stats[1], notifier.commandExec());
     }
 
     private static void awaitUninterruptibly(CountDownLatch latch) {
