@@ -57,8 +57,11 @@ final class ArgNames {
         };
     }
 
+    /** Every constant name, sorted once (a report names arguments of refused calls only, learn of every call). */
+    private static final List<String> NAMES = List.copyOf(new TreeSet<>(Constants.names()));
+
     private static String named(long v, String prefix, Set<String> skip) {
-        for (String n : new TreeSet<>(Constants.names())) {
+        for (String n : NAMES) {
             if (n.startsWith(prefix) && !skip.contains(n) && Constants.parse(n).orElse(-1) == v) {
                 return n;
             }
@@ -69,7 +72,7 @@ final class ArgNames {
     private static String flags(long v) {
         List<String> out = new ArrayList<>();
         long rest = v;
-        for (String n : new TreeSet<>(Constants.names())) {
+        for (String n : NAMES) {
             if (n.startsWith("CLONE_")) {
                 long bit = Constants.parse(n).orElse(0);
                 if (bit != 0 && (v & bit) == bit) {
