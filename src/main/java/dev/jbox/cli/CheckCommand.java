@@ -31,6 +31,9 @@ final class CheckCommand implements Subcommand {
     private final OptionSpec jsonOpt = Opts.flag("Machine-readable output.", "--json");
     private final OptionSpec bpfOpt = Opts.value("FILE", java.nio.file.Path.class,
             "Check a raw BPF program instead of a profile (the verdict only: a raw program has no rules to cite).", "--bpf");
+    private final OptionSpec ociOpt = Opts.value("FILE", java.nio.file.Path.class,
+            "Check a Docker/OCI seccomp profile (JSON, e.g. from jbox learn --format oci) instead of a jbox profile.",
+            "--seccomp-profile");
     private final PositionalParamSpec syscallArg = Opts.positional("SYSCALL", String.class, "0", "1", "Name or number.");
     private final PositionalParamSpec argsArg = Opts.positional("ARG", List.class, "1..*", "0..*",
             "Up to six arguments: numbers (0x.. for hex) or constants such as AF_VSOCK, TIOCSTI.");
@@ -42,7 +45,8 @@ final class CheckCommand implements Subcommand {
                 "in jbox's emulator, and which rule of the profile decided it.",
                 "Example: jbox check --profile strict socket AF_VSOCK");
         profile.addTo(spec);
-        return spec.addOption(abiOpt).addOption(jsonOpt).addOption(bpfOpt).addPositional(syscallArg).addPositional(argsArg);
+        return spec.addOption(abiOpt).addOption(jsonOpt).addOption(bpfOpt).addOption(ociOpt)
+                .addPositional(syscallArg).addPositional(argsArg);
     }
 
     @Override
@@ -67,8 +71,9 @@ final class CheckCommand implements Subcommand {
             }
             a[i] = v.getAsLong();
         }
-        Filters.Resolved res = profile.resolve(bpf, false);
-        Program p = profile.compile(bpf, false);
+        java.nio.file.Path oci = Opts.get(ociOpt);
+        Filters.Resolved res = profile.resolve(bpf, oci, false);
+        Program p = profile.compile(bpf, oci, false);
         Emulator.Result r = Emulator.trace(p, new SeccompData(nr, via.auditArch(), 0, a));
         Action action = Ret.decode(r.ret());
         String source = res.choice().name();

@@ -28,7 +28,7 @@ final class Errors {
     /** Commands whose other exit codes belong to the sandboxed command. */
     static boolean isLauncher(CommandLine cl) {
         String n = cl.getCommandName();
-        return n.equals("run") || n.equals("bwrap");
+        return n.equals("run") || n.equals("bwrap") || n.equals("learn");
     }
 
     static int errorCode(CommandLine cl) {

@@ -16,6 +16,7 @@ final class Jbox implements Runnable {
 
     static final List<Entry> SUBCOMMANDS = List.of(
             new Entry(RunCommand.NAME, RunCommand::new),
+            new Entry(LearnCommand.NAME, LearnCommand::new),
             new Entry(BwrapCommand.NAME, BwrapCommand::new),
             new Entry(CompileCommand.NAME, CompileCommand::new),
             new Entry(CheckCommand.NAME, CheckCommand::new),

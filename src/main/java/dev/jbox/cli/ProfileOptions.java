@@ -71,12 +71,17 @@ final class ProfileOptions {
      *               that {@code run} refuses it
      */
     Filters.Resolved resolve(Path bpf, boolean acting) throws ConfigException {
+        return resolve(bpf, null, acting);
+    }
+
+    /** As {@link #resolve(Path, boolean)}, or an OCI profile ({@code check --seccomp-profile}). */
+    Filters.Resolved resolve(Path bpf, Path oci, boolean acting) throws ConfigException {
         if (resolved == null) {
             Map<String, String> env = System.getenv();
             ConfigFile cfg = config.load();
             TrustStore store = TrustStore.of(UserDirs.of(env));
             Optional<TrustRecord> record = Optional.empty();
-            FilterChoice choice = FilterChoice.decide(new FilterChoice.Request(given(), false, bpf, null, false), env, cfg);
+            FilterChoice choice = FilterChoice.decide(new FilterChoice.Request(given(), false, bpf, oci, false), env, cfg);
             if (cfg.origin() == ConfigFile.Origin.PROJECT && (choice.fromConfig() || usesConfigProfile(choice, cfg))) {
                 try {
                     record = Optional.of(Trust.verify(cfg, store));
@@ -114,7 +119,11 @@ final class ProfileOptions {
 
     /** The program for --arch (or this machine). */
     Program compile(Path bpf, boolean acting) throws Exception {
-        Filters.Resolved r = resolve(bpf, acting);
+        return compile(bpf, null, acting);
+    }
+
+    Program compile(Path bpf, Path oci, boolean acting) throws Exception {
+        Filters.Resolved r = resolve(bpf, oci, acting);
         return Filters.program(r, arch(), gateForProgram).orElseThrow(() -> new ConfigException(
                 "no seccomp filter here: " + r.choice().describe() + " is none; name one with -p"));
     }

@@ -27,6 +27,7 @@ final class RunCommand implements Subcommand {
     private final FilterOptions filterOptions = new FilterOptions();
     private final ConfigOption config = new ConfigOption();
     private final LaunchModeOptions launchMode = new LaunchModeOptions();
+    private final ReportOptions report = new ReportOptions();
     private final OptionSpec shareNet = Opts.flag("Keep the host's network.", "--share-net");
     private final OptionSpec binds = Opts.pair("PATH", "Bind host path SRC read-write at DEST (--bind SRC DEST).", "--bind");
     private final OptionSpec roBinds = Opts.pair("PATH", "Bind host path SRC read-only at DEST (--ro-bind SRC DEST).",
@@ -48,6 +49,7 @@ final class RunCommand implements Subcommand {
         filterOptions.addTo(spec);
         config.addTo(spec);
         launchMode.addTo(spec);
+        report.addTo(spec);
         spec.addOption(shareNet).addOption(binds).addOption(roBinds).addOption(dryRun).addOption(debug)
                 .addPositional(command);
         spec.usageMessage().sortOptions(false);
@@ -61,6 +63,7 @@ final class RunCommand implements Subcommand {
         List<String> command = Opts.list(this.command);
         boolean dryRun = Opts.on(this.dryRun);
         launchMode.validate(dryRun);
+        report.validate(dryRun, launchMode.noNamespaces(), filterOptions.request());
         ConfigFile cfg = config.load();
         SandboxSettings settings = cfg.sandbox();
         UserDirs dirs = UserDirs.of(env);
@@ -89,6 +92,11 @@ final class RunCommand implements Subcommand {
         Map<String, String> commandEnv = commandEnvironment(env, settings);
         sandbox.resolveCommand(command.getFirst(), commandEnv.get("PATH"));
         Launcher.Plan plan = new Launcher.Plan(bwrap, sandbox.bwrapArgs(), command, filter.program());
+        if (report.on()) { // the report's own filter replaces --seccomp (ReportOptions)
+            return report.launch(plan, ReportOptions.policy(filterOptions.request(), env, cfg, gate),
+                    filterOptions.request().complain(), Launcher.environment(commandEnv), nofileSoft(env),
+                    launchMode.limits(), System.err);
+        }
         if (filter.program().isPresent()) {
             BwrapFeatures.requireSeccomp(bwrap, env); // fail closed: after exec it is too late
         }

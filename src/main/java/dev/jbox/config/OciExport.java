@@ -313,6 +313,7 @@ public final class OciExport {
             case Action.Trap t -> "SCMP_ACT_TRAP";
             case Action.Log l -> "SCMP_ACT_LOG";
             case Action.Trace t -> "SCMP_ACT_TRACE";
+            case Action.Notify n -> "SCMP_ACT_NOTIFY";
         };
     }
 

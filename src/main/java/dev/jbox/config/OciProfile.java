@@ -767,9 +767,10 @@ public final class OciProfile {
             case Action.KillThread k -> 1;
             case Action.Trap t -> 2;
             case Action.Errno e -> 3;
-            case Action.Trace t -> 4;
-            case Action.Log l -> 5;
-            case Action.Allow x -> 6;
+            case Action.Notify n -> 4;
+            case Action.Trace t -> 5;
+            case Action.Log l -> 6;
+            case Action.Allow x -> 7;
         };
     }
 

@@ -66,6 +66,7 @@ public final class Doctor {
         seccomp(in, out);
         jdk(out);
         tiocsti(in, out);
+        report(bwrap, out);
         trial(in, bwrap, out);
         nested(in, bwrap, out);
         return out;
@@ -194,6 +195,24 @@ public final class Doctor {
         } else {
             out.add(new Check("outer-seccomp", "jbox's own seccomp state", Status.WARN,
                     "Seccomp: " + mode + (mode.equals("1") ? " (strict mode?)" : " (unknown)"), ""));
+        }
+    }
+
+    // ------------------------------------------------------------------ --report and learn
+
+    /** Whether run --report and learn can work here (NotifyLaunch.requireUsable's conditions). */
+    private static void report(Optional<Path> bwrap, List<Check> out) {
+        String title = "run --report and learn (seccomp user notification)";
+        if (bwrap.isEmpty()) {
+            out.add(new Check("report", title, Status.INFO, "not checked: no bwrap", "install bubblewrap"));
+            return;
+        }
+        try {
+            NotifyLaunch.requireUsable(bwrap.get(), "--report");
+            out.add(new Check("report", title, Status.OK, "the kernel has user notification and bwrap is not setuid", ""));
+        } catch (LaunchException e) {
+            out.add(new Check("report", title, Status.INFO, e.getMessage(),
+                    "use a bwrap that is not setuid (with unprivileged user namespaces), or run without --report/learn"));
         }
     }
 

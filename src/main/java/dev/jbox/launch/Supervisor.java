@@ -73,6 +73,22 @@ public final class Supervisor {
      */
     public static int run(Launcher.Plan plan, List<String> env, long nofileSoft, Limits limits, PrintStream err)
             throws LaunchException {
+        return run(plan, env, nofileSoft, limits, err, Posix::spawn);
+    }
+
+    /**
+     * How bwrap is started: {@link Posix#spawn(String, List, List, int[], boolean)}'s contract
+     * (the child's pid back; {@code childFds[i]} at fd 3 + i). {@code run --report} starts it
+     * from a thread of its own that carries the notifying filter ({@link NotifyLaunch}).
+     */
+    @FunctionalInterface
+    interface Spawner {
+        int spawn(String path, List<String> argv, List<String> envp, int[] childFds, boolean newProcessGroup);
+    }
+
+    /** {@link #run(Launcher.Plan, List, long, Limits, PrintStream)}, starting bwrap with {@code spawner}. */
+    static int run(Launcher.Plan plan, List<String> env, long nofileSoft, Limits limits, PrintStream err,
+                   Spawner spawner) throws LaunchException {
         int filterFd = -1;
         int[] pipe = null;
         State state = new State(limits.verbose(), err);
@@ -93,7 +109,7 @@ public final class Supervisor {
             state.sharesTerminalGroup = interactive;
             installHandlers(state);
             Launcher.restoreNofile(nofileSoft);
-            int bwrapPid = Posix.spawn(plan.bwrap().toString(), spawned.argv(3), env, childFds, !interactive);
+            int bwrapPid = spawner.spawn(plan.bwrap().toString(), spawned.argv(3), env, childFds, !interactive);
             state.bwrapPid = bwrapPid;
             state.verbose("started bwrap, pid " + bwrapPid + (interactive ? "" : ", in a process group of its own"));
             Posix.close(pipe[1]);

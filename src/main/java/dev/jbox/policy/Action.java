@@ -71,7 +71,20 @@ public sealed interface Action {
         @Override public String toString() { return "trace(" + data + ")"; }
     }
 
+    /**
+     * Suspend the call and ask the process holding the filter's listener fd (seccomp user
+     * notification, {@code SECCOMP_RET_USER_NOTIF}); with no listener the kernel fails the
+     * call with ENOSYS. Only jbox's own report and learn filters use it: the listener
+     * answers with the verdict of the profile it enforces, so this is not a verdict itself.
+     */
+    record Notify() implements Action {
+        @Override public boolean equals(Object o) { return o instanceof Notify; }
+        @Override public int hashCode() { return 6; }
+        @Override public String toString() { return "notify"; }
+    }
+
     Action ALLOW = new Allow();
+    Action NOTIFY = new Notify();
     Action KILL_PROCESS = new KillProcess();
     Action KILL_THREAD = new KillThread();
     Action TRAP = new Trap();
@@ -83,6 +96,6 @@ public sealed interface Action {
 
     /** True for every action that stops the call from running as asked. */
     default boolean denies() {
-        return !(this instanceof Allow) && !(this instanceof Log);
+        return !(this instanceof Allow) && !(this instanceof Log) && !(this instanceof Notify);
     }
 }

@@ -27,6 +27,7 @@ public final class Ret {
             case Action.Trap t -> TRAP;
             case Action.Log l -> LOG;
             case Action.Trace t -> TRACE | t.data();
+            case Action.Notify n -> USER_NOTIF;
         };
     }
 
@@ -44,6 +45,7 @@ public final class Ret {
             case TRAP -> Action.TRAP;
             case LOG -> Action.LOG;
             case TRACE -> new Action.Trace(data);
+            case USER_NOTIF -> Action.NOTIFY;
             default -> Action.KILL_PROCESS;
         };
     }

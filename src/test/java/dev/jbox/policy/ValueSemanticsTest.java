@@ -22,6 +22,7 @@ class ValueSemanticsTest {
                 Arguments.of(new Action.KillThread(), Action.KILL_THREAD, Action.TRAP),
                 Arguments.of(new Action.Trap(), Action.TRAP, Action.ALLOW),
                 Arguments.of(new Action.Log(), Action.LOG, Action.ALLOW),
+                Arguments.of(new Action.Notify(), Action.NOTIFY, Action.ALLOW),
                 Arguments.of(Action.errno(1), new Action.Errno(1), Action.errno(2)),
                 Arguments.of(Action.errno(0), new Action.Errno(0), Action.ALLOW),
                 Arguments.of(new Action.Trace(7), new Action.Trace(7), new Action.Trace(8)),
