@@ -226,7 +226,7 @@ final class Notifier implements Runnable {
 
     private static Arch archOf(int audit, int nr) {
         for (Arch a : Arch.values()) {
-            if (a.auditArch() == audit && ((nr & 0x40000000) != 0) == (a.nrBase() != 0)) {
+            if (a.auditArch() == audit && Arch.isX32Number(nr) == (a == Arch.X32)) {
                 return a;
             }
         }

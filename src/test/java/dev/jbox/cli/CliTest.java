@@ -161,7 +161,7 @@ class CliTest {
     void nestedIsAListedPresetThatExtendsMinimal() {
         assertThat(Cli.run("profiles").out()).contains("nested");
         Cli.Result e = Cli.run("explain", "-p", "nested");
-        assertThat(e.out()).startsWith("profile nested (extends minimal)\n")
+        assertThat(e.out()).startsWith("profile nested (extends minimal) (from --profile)\n")
                 .contains("allow  [nested]\n      unshare\n", "allow  [nested]\n      clone\n", "allow  [nested]\n      clone3\n")
                 .contains("allow  [nested @new-mount-api]\n      fsconfig fsmount fsopen fspick mount_setattr move_mount open_tree open_tree_attr\n");
     }
