@@ -2,7 +2,7 @@
 # needs: gdb
 # refuses: ptrace | personality 0x0040000
 # match: ptrace
-# expect-fail: minimal strict
+# expect-fail: minimal strict nested
 set -eu
 gdb -nx -batch -ex run --args /bin/true > gdb.out 2>&1 || true
 cat gdb.out >&2

@@ -1,7 +1,7 @@
 # title: perf stat true
 # needs: perf
 # refuses: perf_event_open
-# expect-fail: minimal strict
+# expect-fail: minimal strict nested
 set -eu
 perf stat -o perf.out true
 grep -q 'Performance counter stats' perf.out
