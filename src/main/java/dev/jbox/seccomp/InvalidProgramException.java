@@ -10,7 +10,7 @@ public final class InvalidProgramException extends Exception {
     private final int pc;
 
     InvalidProgramException(Verifier.Rule rule, int pc, String what) {
-        super((pc >= 0 ? "instruction " + pc + " " : "") + what + " (" + rule.source() + ")");
+        super((pc >= 0 ? "instruction " + pc + " " : "") + what + " (" + rule.source + ")");
         this.rule = rule;
         this.pc = pc;
     }

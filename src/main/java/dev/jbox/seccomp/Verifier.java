@@ -24,39 +24,40 @@ public final class Verifier {
     private Verifier() {
     }
 
-    /** One rule of the kernel's, named after the function that enforces it. */
+    /** One rule of the kernel's, with the function (or structure) that enforces it. */
     public enum Rule {
-        RECORD_SIZE("struct sock_filter", "a raw program is a whole number of 8-byte instructions"),
-        LENGTH("seccomp_prepare_filter", "a program has 1 to " + MAXINSNS + " instructions"),
-        OPCODE("bpf_check_classic", "every opcode is one classic BPF defines"),
-        DIVISION_BY_ZERO("bpf_check_classic", "no division or remainder by the constant 0"),
-        SHIFT_RANGE("bpf_check_classic", "a shift by a constant shifts by 0 to 31"),
-        SCRATCH_INDEX("bpf_check_classic", "scratch memory has the slots 0 to " + (MEMWORDS - 1)),
-        JA_RANGE("bpf_check_classic", "a JA lands inside the program"),
-        JUMP_RANGE("bpf_check_classic", "both targets of a conditional jump are inside the program"),
-        ANCILLARY("bpf_check_classic", "an absolute load at SKF_AD_OFF or above names a known ancillary field"),
-        LAST_RET("bpf_check_classic", "the last instruction is a RET"),
-        SCRATCH_UNWRITTEN("check_load_and_stores", "every path writes a scratch slot before reading it"),
-        SECCOMP_LOAD("seccomp_check_filter", "an absolute load is 32 bits wide, 4-aligned and inside"
-                + " struct seccomp_data"),
-        SECCOMP_OPCODE("seccomp_check_filter", "only the opcodes seccomp lists");
-
-        private final String source;
-        private final String text;
-
-        Rule(String source, String text) {
-            this.source = source;
-            this.text = text;
-        }
+        /** A raw program is a whole number of 8-byte instructions. */
+        RECORD_SIZE("struct sock_filter"),
+        /** A program has 1 to {@link Bpf#MAXINSNS} instructions. */
+        LENGTH("seccomp_prepare_filter"),
+        /** Every opcode is one classic BPF defines (chk_code_allowed). */
+        OPCODE("bpf_check_classic"),
+        /** No division or remainder by the constant 0. */
+        DIVISION_BY_ZERO("bpf_check_classic"),
+        /** A shift by a constant shifts by 0 to 31. */
+        SHIFT_RANGE("bpf_check_classic"),
+        /** Scratch memory has the slots 0 to {@link Bpf#MEMWORDS} - 1. */
+        SCRATCH_INDEX("bpf_check_classic"),
+        /** A JA lands inside the program. */
+        JA_RANGE("bpf_check_classic"),
+        /** Both targets of a conditional jump are inside the program. */
+        JUMP_RANGE("bpf_check_classic"),
+        /** An absolute load at SKF_AD_OFF or above names a known ancillary field (bpf_anc_helper). */
+        ANCILLARY("bpf_check_classic"),
+        /** The last instruction is a RET. */
+        LAST_RET("bpf_check_classic"),
+        /** Every path writes a scratch slot before reading it. */
+        SCRATCH_UNWRITTEN("check_load_and_stores"),
+        /** An absolute load is 32 bits wide, 4-aligned and inside struct seccomp_data. */
+        SECCOMP_LOAD("seccomp_check_filter"),
+        /** Only the opcodes seccomp lists. */
+        SECCOMP_OPCODE("seccomp_check_filter");
 
         /** The kernel function (or, for {@link #RECORD_SIZE}, the structure) that enforces the rule. */
-        public String source() {
-            return source;
-        }
+        public final String source;
 
-        /** The rule in one line. */
-        public String text() {
-            return text;
+        Rule(String source) {
+            this.source = source;
         }
     }
 

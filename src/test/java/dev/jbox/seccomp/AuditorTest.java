@@ -133,6 +133,22 @@ class AuditorTest {
         assertThat(codes(fs)).containsExactly("unreachable@8");
     }
 
+    @Test
+    void manyArchitectureSetsMeetingAtOneInstructionAreJoinedAndSaidSo() {
+        // A = arch; 70 tests "arch == i" all jumping to one RET ALLOW: 70 one-arch states meet there
+        int n = 70;
+        List<Insn> insns = new ArrayList<>(List.of(ld(4)));
+        for (int i = 0; i < n; i++) {
+            insns.add(jeq(i, n - i, 0));
+        }
+        insns.add(ret(KILL));
+        insns.add(ret(ALLOW));
+        List<Auditor.Finding> fs = Auditor.audit(prog(insns.toArray(Insn[]::new)));
+        assertThat(fs).extracting(Auditor.Finding::toString).containsExactly("info at " + (n + 2) + " [incomplete]: more than"
+                + " 64 sets of architectures reach this instruction: their paths were joined, so the findings above may be"
+                + " imprecise");
+    }
+
     static Auditor.Finding rejected(Insn... insns) {
         try {
             Program.of(List.of(insns));

@@ -61,10 +61,15 @@ class EmulatorTest {
                 Insn.stmt(RET | K, 1), Insn.stmt(RET | K, 2));
         assertThat(Emulator.run(jset, data(0x30))).isEqualTo(1);
         assertThat(Emulator.run(jset, data(0x20))).isEqualTo(2);
-        // runtime division by a zero X ends the program with 0 (kernel behaviour)
+        // runtime division by a zero X ends the program with 0 there, whatever follows (the
+        // kernel's translation returns at once; KernelRefusalTest runs it in the kernel)
         Program div0 = prog(Insn.stmt(LD | IMM, 5), Insn.stmt(LDX | IMM, 0), Insn.stmt(ALU | DIV | X, 0),
-                Insn.stmt(RET | A, 0));
-        assertThat(Emulator.run(div0, data(0))).isZero();
+                Insn.stmt(RET | K, Ret.ALLOW));
+        assertThat(Emulator.trace(div0, data(0))).isEqualTo(new Emulator.Result(Ret.KILL_THREAD, 3));
+        // a shift by an X of 32 or more shifts by X's low five bits (33 -> 1), as the kernel does
+        Program shift = prog(Insn.stmt(LD | IMM, 3), Insn.stmt(LDX | IMM, 33), Insn.stmt(ALU | LSH | X, 0),
+                Insn.stmt(ALU | RSH | X, 0), Insn.stmt(RET | A, 0));
+        assertThat(Emulator.run(shift, data(0))).isEqualTo(3);
         // JA skips
         Program ja = prog(Insn.stmt(JMP | JA, 1), Insn.stmt(RET | K, 1), Insn.stmt(RET | K, 2));
         assertThat(Emulator.trace(ja, data(0))).isEqualTo(new Emulator.Result(2, 2));

@@ -50,6 +50,12 @@ class VerifierTest {
         return new Row(what, List.of(insns), rule, pc, message);
     }
 
+    /** An opcode classic BPF defines and seccomp does not take, at instruction 0. */
+    static Row seccompOpcode(String what, int code, String hex) {
+        return row(what, Rule.SECCOMP_OPCODE, 0, "instruction 0 has opcode " + hex + ", which seccomp does not allow"
+                + " (seccomp_check_filter)", s(code, 3), RET_ALLOW);
+    }
+
     static List<Row> rows() {
         return List.of(
                 row("empty", Rule.LENGTH, -1, "the program is empty (seccomp_prepare_filter)"),
@@ -101,21 +107,11 @@ class VerifierTest {
                 row("load of a known ancillary field (classic BPF takes it, seccomp does not)", Rule.SECCOMP_LOAD, 0,
                         "instruction 0 loads from offset 0xfffff000: seccomp allows only aligned 32-bit loads below 64"
                                 + " (seccomp_check_filter)", s(LD | W | ABS, Verifier.SKF_AD_OFF), RET_ALLOW),
-                row("half-word load", Rule.SECCOMP_OPCODE, 0,
-                        "instruction 0 has opcode 0x0028, which seccomp does not allow (seccomp_check_filter)",
-                        s(LD | H | ABS, 0), RET_ALLOW),
-                row("byte load", Rule.SECCOMP_OPCODE, 0,
-                        "instruction 0 has opcode 0x0030, which seccomp does not allow (seccomp_check_filter)",
-                        s(LD | B | ABS, 0), RET_ALLOW),
-                row("indirect load", Rule.SECCOMP_OPCODE, 0,
-                        "instruction 0 has opcode 0x0040, which seccomp does not allow (seccomp_check_filter)",
-                        s(LD | W | IND, 0), RET_ALLOW),
-                row("LDX|B|MSH", Rule.SECCOMP_OPCODE, 0,
-                        "instruction 0 has opcode 0x00b1, which seccomp does not allow (seccomp_check_filter)",
-                        s(LDX | B | MSH, 0), RET_ALLOW),
-                row("remainder", Rule.SECCOMP_OPCODE, 0,
-                        "instruction 0 has opcode 0x0094, which seccomp does not allow (seccomp_check_filter)",
-                        s(ALU | MOD | K, 3), RET_ALLOW),
+                seccompOpcode("half-word load", LD | H | ABS, "0x0028"),
+                seccompOpcode("byte load", LD | B | ABS, "0x0030"),
+                seccompOpcode("indirect load", LD | W | IND, "0x0040"),
+                seccompOpcode("LDX|B|MSH", LDX | B | MSH, "0x00b1"),
+                seccompOpcode("remainder", ALU | MOD | K, "0x0094"),
                 row("the kernel's order: a classic rule later beats a seccomp rule earlier", Rule.JA_RANGE, 1,
                         "instruction 1 jumps past the end of the program (bpf_check_classic)",
                         s(LD | H | ABS, 0), s(JMP | JA, 5), RET_ALLOW));
