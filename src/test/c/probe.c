@@ -1,7 +1,9 @@
 /*
  * probe: issues raw system calls from inside a jbox sandbox and prints what the kernel
  * (or the seccomp filter) answered, one line per probe. Built by the integration tests
- * (dev.jbox.it.Probe) with plain gcc; no dependencies beyond libc and pthreads.
+ * (dev.jbox.it.Probe) with plain gcc; no dependencies beyond libc and pthreads. Also built
+ * with gcc -m32 (probe32) as a real 32-bit program: there NAME:NR specs use i386 numbers,
+ * and the i386/ia32 specs answer "unavailable not-x86_64".
  *
  * Arguments are probe specs, run in order:
  *
@@ -12,11 +14,16 @@
  *                               NR | 0x40000000, chosen by the caller.
  *                               -> "NAME ret=<r> errno=<ERRNO_NAME|0>"
  *   i386:NAME:NR:A0:...:A5      the same through the i386 compat entry (int $0x80, eax=NR,
- *                               ebx..ebp = A0..A5 truncated to 32 bits); x86_64 only.
+ *                               ebx..ebp = A0..A5 truncated to 32 bits); x86_64 only. Runs
+ *                               in a forked child, because a filter that allows the native
+ *                               ABI only kills the process (SECCOMP_RET_KILL_PROCESS).
  *                               -> "NAME ret=<r> errno=<ERRNO_NAME|0>", or
+ *                                  "NAME killed=<SIGNAME>" if the child died of a signal
+ *                                  (SIGSYS: the filter), or
  *                                  "NAME unavailable <why>" if int $0x80 traps.
- *   ia32                        whether int $0x80 works at all: i386 getpid() == getpid().
- *                               -> "ia32 ok" | "ia32 unavailable <why>"
+ *   ia32                        whether int $0x80 works at all: i386 getpid() == getpid(),
+ *                               also in a forked child.
+ *                               -> "ia32 ok" | "ia32 killed=<SIGNAME>" | "ia32 unavailable <why>"
  *   thread                      pthread_create + pthread_join -> "thread ok" | "thread fail errno=.."
  *   spawn                       posix_spawn /bin/true + waitpid -> "spawn status=<wait status>"
  *                               | "spawn fail errno=.."
@@ -37,6 +44,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -133,6 +141,63 @@ static int int80_safe(unsigned int nr, const unsigned int a[6], long *ret) {
 }
 #endif
 
+#if defined(__x86_64__)
+/*
+ * Runs BODY(arg) in a forked child and waits for it: the child prints its own line. If the
+ * child dies of a signal, prints "NAME killed=SIG" (a kill action of the filter ends the whole
+ * process, so it must not be this one). No core file: the working directory is the test's.
+ */
+static void in_child(const char *name, void (*body)(void *), void *arg) {
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid < 0) {
+        printf("%s fork-failed errno=%s\n", name, errname(errno));
+        return;
+    }
+    if (pid == 0) {
+        struct rlimit none = {0, 0};
+        setrlimit(RLIMIT_CORE, &none);
+        body(arg);
+        fflush(stdout);
+        _exit(0);
+    }
+    int status = 0;
+    if (waitpid(pid, &status, 0) < 0) {
+        printf("%s wait-failed errno=%s\n", name, errname(errno));
+    } else if (WIFSIGNALED(status)) {
+        const char *sig = sigabbrev_np(WTERMSIG(status));
+        if (sig != NULL) {
+            printf("%s killed=SIG%s\n", name, sig);
+        } else {
+            printf("%s killed=SIG%d\n", name, WTERMSIG(status));
+        }
+    } else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        printf("%s child-status=%d\n", name, status);
+    }
+}
+
+struct i386_call {
+    const char *name;
+    unsigned int nr;
+    unsigned int a[6];
+};
+
+static void i386_body(void *arg) {
+    const struct i386_call *c = arg;
+    long ret = 0;
+    int sig = int80_safe(c->nr, c->a, &ret);
+    if (sig != 0) {
+        printf("%s unavailable int80-signal=%s\n", c->name, sigabbrev_np(sig) ? sigabbrev_np(sig) : "?");
+        return;
+    }
+    if (ret < 0 && ret >= -4095) {
+        print_result(c->name, -1, (int) -ret);
+    } else {
+        print_result(c->name, ret, 0);
+    }
+}
+#endif
+
 static void probe_i386(char **f, int n) {
     if (n < 3) {
         printf("bad-spec i386 needs NAME:NR\n");
@@ -150,24 +215,16 @@ static void probe_i386(char **f, int n) {
         printf("%s bad-spec\n", name);
         return;
     }
-    long ret = 0;
-    int sig = int80_safe(nr, a, &ret);
-    if (sig != 0) {
-        printf("%s unavailable int80-signal=%s\n", name, sigabbrev_np(sig) ? sigabbrev_np(sig) : "?");
-        return;
-    }
-    if (ret < 0 && ret >= -4095) {
-        print_result(name, -1, (int) -ret);
-    } else {
-        print_result(name, ret, 0);
-    }
+    struct i386_call c = {name, nr, {a[0], a[1], a[2], a[3], a[4], a[5]}};
+    in_child(name, i386_body, &c);
 #else
     printf("%s unavailable not-x86_64\n", name);
 #endif
 }
 
-static void probe_ia32(void) {
 #if defined(__x86_64__)
+static void ia32_body(void *arg) {
+    (void) arg;
     unsigned int a[6] = {0, 0, 0, 0, 0, 0};
     long ret = 0;
     int sig = int80_safe(20 /* i386 getpid */, a, &ret);
@@ -180,6 +237,12 @@ static void probe_ia32(void) {
     } else {
         printf("ia32 unavailable getpid=%ld\n", ret);
     }
+}
+#endif
+
+static void probe_ia32(void) {
+#if defined(__x86_64__)
+    in_child("ia32", ia32_body, NULL);
 #else
     printf("ia32 unavailable not-x86_64\n");
 #endif

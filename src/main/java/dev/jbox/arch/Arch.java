@@ -1,37 +1,71 @@
 package dev.jbox.arch;
 
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * The syscall ABIs jbox knows: their {@code AUDIT_ARCH_*} value (what {@code seccomp_data.arch}
- * holds), their register width, their syscall numbering and their syscall table.
+ * The syscall ABIs jbox knows, and every fact about them that the rest of jbox needs: the
+ * {@code AUDIT_ARCH_*} value (what {@code seccomp_data.arch} holds), register width, byte
+ * order, syscall numbering and table, the compat partner, and the names other tools give them
+ * (libseccomp / OCI, Go's {@code GOARCH}, Java's {@code os.arch}). Nothing outside this file
+ * spells these values: a test greps the main sources for them.
  *
  * <p>x32 is listed so that filters can recognise (and reject) it: its calls arrive with
- * {@code AUDIT_ARCH_X86_64} and {@code nr | 0x40000000}.
+ * {@code AUDIT_ARCH_X86_64} and {@code nr | }{@link #X32_SYSCALL_BIT}.
  */
 public enum Arch {
-    X86_64("x86_64", 0xC000003E, true, 0, true),
-    X32("x32", 0xC000003E, true, 0x40000000, false),
-    I386("i386", 0x40000003, false, 0, false),
-    AARCH64("aarch64", 0xC00000B7, true, 0, true),
-    ARM("arm", 0x40000028, false, 0, false),
-    RISCV64("riscv64", 0xC00000F3, true, 0, true);
+    X86_64("x86_64", 0xC000003E, true, 0, true, "SCMP_ARCH_X86_64", "amd64",
+            List.of("amd64", "x86_64"), List.of("x86-64")),
+    X32("x32", 0xC000003E, true, Arch.X32_SYSCALL_BIT, false, "SCMP_ARCH_X32", null,
+            List.of(), List.of()),
+    I386("i386", 0x40000003, false, 0, false, "SCMP_ARCH_X86", "386",
+            List.of("x86", "i386"), List.of("x86", "i686")),
+    AARCH64("aarch64", 0xC00000B7, true, 0, true, "SCMP_ARCH_AARCH64", "arm64",
+            List.of("aarch64"), List.of()),
+    ARM("arm", 0x40000028, false, 0, false, "SCMP_ARCH_ARM", "arm",
+            List.of("arm"), List.of("armhf")),
+    RISCV64("riscv64", 0xC00000F3, true, 0, true, "SCMP_ARCH_RISCV64", "riscv64",
+            List.of("riscv64"), List.of());
+
+    /**
+     * The kernel's {@code __X32_SYSCALL_BIT}: x32 calls arrive with x86_64's audit value and
+     * this bit set in {@code nr}, so every x86_64 filter must treat numbers from here up (bar
+     * {@code 0xFFFFFFFF}, the "skip this call" number tracers use) as x32.
+     */
+    public static final int X32_SYSCALL_BIT = 0x40000000;
+
+    /** {@code __AUDIT_ARCH_LE} (include/uapi/linux/audit.h): set in the audit value of little-endian ABIs. */
+    private static final int AUDIT_ARCH_LE = 0x40000000;
 
     private final String id;
     private final int auditArch;
     private final boolean is64Bit;
     private final int nrBase;
     private final boolean nativeCapable;
+    private final String libseccompName;
+    private final Optional<String> goArch;
+    private final List<String> osArchNames;
+    private final List<String> aliases;
     /** Loaded on first use: most runs need one or two of the six tables. */
     private volatile SyscallTable syscalls;
 
-    Arch(String id, int auditArch, boolean is64Bit, int nrBase, boolean nativeCapable) {
+    Arch(String id, int auditArch, boolean is64Bit, int nrBase, boolean nativeCapable, String libseccompName,
+         String goArch, List<String> osArchNames, List<String> aliases) {
         this.id = id;
         this.auditArch = auditArch;
         this.is64Bit = is64Bit;
         this.nrBase = nrBase;
         this.nativeCapable = nativeCapable;
+        this.libseccompName = libseccompName;
+        this.goArch = Optional.ofNullable(goArch);
+        this.osArchNames = osArchNames;
+        this.aliases = aliases;
     }
 
     /** "x86_64", "x32", "i386", "aarch64", "arm" or "riscv64". */
@@ -52,9 +86,54 @@ public enum Arch {
         return is64Bit;
     }
 
-    /** Added to every table number to get the number seccomp sees: 0x40000000 for X32, else 0. */
+    /**
+     * The byte order of this ABI's {@code seccomp_data} words and {@code struct sock_filter}
+     * fields, read off the audit value's {@code __AUDIT_ARCH_LE} bit (little-endian for all six).
+     */
+    public ByteOrder byteOrder() {
+        return (auditArch & AUDIT_ARCH_LE) != 0 ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;
+    }
+
+    /**
+     * Whether {@code nr}, a {@code seccomp_data.nr} read as unsigned 32 bits, is an x32 call
+     * when it arrives with x86_64's audit value: at or above {@link #X32_SYSCALL_BIT}, except
+     * {@code 0xFFFFFFFF} (-1, which tracers use to skip a call).
+     */
+    public static boolean isX32Number(long nr) {
+        long u = nr & 0xFFFFFFFFL;
+        return u >= X32_SYSCALL_BIT && u != 0xFFFFFFFFL;
+    }
+
+    /** Added to every table number to get the number seccomp sees: {@link #X32_SYSCALL_BIT} for X32, else 0. */
     public int nrBase() {
         return nrBase;
+    }
+
+    /**
+     * libseccomp's name for this ABI, which OCI profiles use in {@code architectures} and
+     * {@code archMap}: "SCMP_ARCH_X86_64", "SCMP_ARCH_X32", "SCMP_ARCH_X86", ...
+     */
+    public String libseccompName() {
+        return libseccompName;
+    }
+
+    /** Go's {@code GOARCH} for this ABI ("amd64", "386", "arm64", "arm", "riscv64"); none for x32. */
+    public Optional<String> goArch() {
+        return goArch;
+    }
+
+    /**
+     * Every spelling jbox accepts for this ABI, its id first: the id, its {@code GOARCH}, its
+     * {@code os.arch} values and common aliases ("x86-64", "i686", "armhf"). Docker profiles'
+     * {@code includes}/{@code excludes} "arches" use some of these.
+     */
+    public Set<String> names() {
+        Set<String> out = new LinkedHashSet<>();
+        out.add(id);
+        goArch.ifPresent(out::add);
+        out.addAll(osArchNames);
+        out.addAll(aliases);
+        return Collections.unmodifiableSet(out);
     }
 
     /** The 32-bit ABI a process of this architecture can also call: X86_64 → I386, AARCH64 → ARM. */
@@ -90,22 +169,22 @@ public enum Arch {
      * Every syscall name any of jbox's ABIs knows, reserved numbers included: the names a
      * profile may use. A name missing on one ABI is skipped there when compiling.
      */
-    public static java.util.Set<String> allSyscallNames() {
+    public static Set<String> allSyscallNames() {
         return AllNames.NAMES;
     }
 
     private static final class AllNames {
-        static final java.util.Set<String> NAMES = collect();
+        static final Set<String> NAMES = collect();
 
-        private static java.util.Set<String> collect() {
-            java.util.Set<String> out = new java.util.TreeSet<>();
+        private static Set<String> collect() {
+            Set<String> out = new java.util.TreeSet<>();
             for (Arch a : values()) {
                 for (Syscall s : a.syscalls().all()) {
                     out.add(s.name());
                 }
                 out.addAll(a.syscalls().reservedNames());
             }
-            return java.util.Collections.unmodifiableSet(out);
+            return Collections.unmodifiableSet(out);
         }
     }
 
@@ -119,31 +198,28 @@ public enum Arch {
     }
 
     static Arch fromOsArch(String osArch) {
-        return switch (osArch) {
-            case "amd64", "x86_64" -> X86_64;
-            case "aarch64" -> AARCH64;
-            case "riscv64" -> RISCV64;
-            default -> throw new IllegalStateException(
-                    "unsupported host architecture '" + osArch + "' (jbox runs on x86_64, aarch64 and riscv64)");
-        };
+        for (Arch a : values()) {
+            if (a.nativeCapable && a.osArchNames.contains(osArch)) {
+                return a;
+            }
+        }
+        throw new IllegalStateException("unsupported host architecture '" + osArch + "' (jbox runs on "
+                + String.join(", ", nativeIds()) + ")");
+    }
+
+    private static List<String> nativeIds() {
+        return Arrays.stream(values()).filter(Arch::isNativeCapable).map(Arch::id).toList();
     }
 
     /**
-     * The architecture with this id, or one of the aliases "amd64", "x86-64" (X86_64),
-     * "arm64" (AARCH64), "x86", "i686" (I386), "armhf" (ARM). Case-insensitive.
+     * The architecture with this id or one of its other {@link #names()} ("amd64", "x86-64",
+     * "arm64", "386", "x86", "i686", "armhf"). Case-insensitive.
      */
     public static Optional<Arch> byId(String id) {
         if (id == null) {
             return Optional.empty();
         }
-        return Optional.ofNullable(switch (id.trim().toLowerCase(Locale.ROOT)) {
-            case "x86_64", "amd64", "x86-64" -> X86_64;
-            case "x32" -> X32;
-            case "i386", "x86", "i686" -> I386;
-            case "aarch64", "arm64" -> AARCH64;
-            case "arm", "armhf" -> ARM;
-            case "riscv64" -> RISCV64;
-            default -> null;
-        });
+        String want = id.trim().toLowerCase(Locale.ROOT);
+        return Arrays.stream(values()).filter(a -> a.names().contains(want)).findFirst();
     }
 }

@@ -1,14 +1,15 @@
 package dev.jbox.cli;
 
+import dev.jbox.arch.Arch;
 import dev.jbox.config.Json;
 import dev.jbox.config.ConfigException;
 import dev.jbox.seccomp.Auditor;
 import dev.jbox.seccomp.Bpf;
 import dev.jbox.seccomp.Insn;
+import dev.jbox.seccomp.InvalidProgramException;
 import dev.jbox.seccomp.Program;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,14 +44,24 @@ final class AuditCommand implements Subcommand {
     public Integer call() throws Exception {
         Path file = Opts.get(fileArg);
         boolean json = Opts.on(jsonOpt);
-        Program p = read(file);
-        List<Auditor.Finding> findings = Auditor.audit(p);
-        System.out.print(json ? json(file.toString(), p, findings) + "\n" : text(file.toString(), p, findings));
+        List<Insn> insns = read(file);
+        List<Auditor.Finding> findings = audit(insns);
+        System.out.print(json ? json(file.toString(), insns.size(), findings) + "\n"
+                : text(file.toString(), insns.size(), findings));
         return Auditor.unsafe(findings) ? FINDINGS : 0;
     }
 
+    /** The auditor's findings, or the one finding that the kernel would refuse the instructions. */
+    static List<Auditor.Finding> audit(List<Insn> insns) {
+        try {
+            return Auditor.audit(Program.of(insns));
+        } catch (InvalidProgramException e) {
+            return List.of(Auditor.rejected(e));
+        }
+    }
+
     /** The instructions of a file, not verified (the audit reports what the kernel would refuse). */
-    static Program read(Path file) throws ConfigException {
+    static List<Insn> read(Path file) throws ConfigException {
         byte[] bytes;
         try {
             if (Files.isDirectory(file)) {
@@ -72,18 +83,18 @@ final class AuditCommand implements Subcommand {
             throw new ConfigException(file + ": " + bytes.length / 8 + " instructions; the kernel accepts at most "
                     + Bpf.MAXINSNS + " in one program");
         }
-        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.wrap(bytes).order(Arch.host().byteOrder()); // as bwrap will read it
         List<Insn> insns = new ArrayList<>();
         for (int i = 0; i < bytes.length / 8; i++) {
             insns.add(new Insn(b.getShort() & 0xFFFF, b.get() & 0xFF, b.get() & 0xFF, b.getInt()));
         }
-        return new Program(insns, List.of());
+        return insns;
     }
 
-    static String text(String what, Program p, List<Auditor.Finding> findings) {
+    static String text(String what, int length, List<Auditor.Finding> findings) {
         StringBuilder sb = new StringBuilder();
         long serious = findings.stream().filter(f -> f.severity() != Auditor.Severity.INFO).count();
-        sb.append(what).append(": ").append(p.length()).append(" instructions, ")
+        sb.append(what).append(": ").append(length).append(" instructions, ")
                 .append(serious == 0 ? "no findings" : serious + (serious == 1 ? " finding" : " findings"))
                 .append(" of severity warning or higher\n");
         for (Auditor.Finding f : findings) {
@@ -92,17 +103,17 @@ final class AuditCommand implements Subcommand {
         return sb.toString();
     }
 
-    static String json(String what, Program p, List<Auditor.Finding> findings) {
+    static String json(String what, int length, List<Auditor.Finding> findings) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("file", what);
-        m.put("instructions", p.length());
+        m.put("instructions", length);
         m.put("unsafe", Auditor.unsafe(findings));
         List<Object> fs = new ArrayList<>();
         for (Auditor.Finding f : findings) {
             Map<String, Object> x = new LinkedHashMap<>();
             x.put("severity", f.severity().id());
             x.put("instruction", f.pc() < 0 ? null : f.pc());
-            x.put("code", f.code());
+            x.put("code", f.code().id());
             x.put("message", f.message());
             fs.add(x);
         }

@@ -1,6 +1,12 @@
 package dev.jbox.cli;
 
 import dev.jbox.config.ConfigFile;
+import dev.jbox.config.Profiles;
+import dev.jbox.config.FilterChoice;
+import dev.jbox.config.Trust;
+import dev.jbox.config.TrustRecord;
+import dev.jbox.config.TrustStore;
+import dev.jbox.config.UserDirs;
 import dev.jbox.launch.Bwrap;
 import dev.jbox.launch.BwrapVersion;
 import dev.jbox.launch.Launcher;
@@ -28,6 +34,13 @@ final class BwrapCommand implements Subcommand {
 
     static final String NAME = "bwrap";
     static final String PROFILE_OPTION = "--jbox-profile";
+    /** The name jbox was invoked by, when scripts/jbox was started as {@code bwrap} (see PassThrough.argv0). */
+    static final String ARGV0_ENV = "JBOX_ARGV0";
+
+    /** {@code JBOX_VERBOSE=1}: jbox may speak on bwrap's stderr. */
+    static boolean verbose(Map<String, String> env) {
+        return "1".equals(env.get("JBOX_VERBOSE"));
+    }
 
     private final PositionalParamSpec args = Opts.positional("BWRAP_ARGS", List.class, "0..*", "0..*",
             "bwrap's arguments, passed on verbatim (first, optionally: --jbox-profile NAME).");
@@ -95,13 +108,31 @@ final class BwrapCommand implements Subcommand {
     public Integer call() throws Exception {
         Map<String, String> env = Launcher.callerEnvironment(System.getenv()); // JAVA_*OPTIONS handed back
         Split s = split(original());
-        ConfigFile cfg = new ConfigOption().load();
-        Optional<Program> filter = FilterOptions.resolve(FilterOptions.Request.profile(s.profile().orElse(null)), env, cfg);
+        boolean verbose = verbose(env);
+        TrustStore store = TrustStore.of(UserDirs.of(env));
+        // A filter fully given as a built-in preset (or none) needs no config: a repository's
+        // jbox.toml then plays no part and is not even read, so it cannot break
+        // alias bwrap='jbox bwrap' inside that repository.
+        Optional<String> given = s.profile().or(() -> Optional.ofNullable(env.get("JBOX_PROFILE")).filter(v -> !v.isEmpty()));
+        boolean builtin = given.isPresent() && (given.get().equals("none") || Profiles.PRESETS.contains(given.get()));
+        ConfigFile cfg = builtin ? ConfigFile.NONE : new ConfigOption().load();
+        Optional<TrustRecord> record = cfg.origin() == ConfigFile.Origin.PROJECT
+                ? Optional.of(Trust.verify(cfg, store)) : Optional.empty();
+        FilterOptions.Resolved resolved = FilterOptions.resolve(
+                FilterChoice.Request.profile(s.profile().orElse(null)), env, cfg,
+                new Trust.Gate(store, record, List.of()));
+        Optional<Program> filter = resolved.program();
         Path bwrap = Bwrap.locate(env.get("PATH"), env.get("JBOX_BWRAP"), env.get("JBOX_SELF"));
         if (filter.isPresent()) {
             dev.jbox.launch.BwrapFeatures.requireSeccomp(bwrap, env); // fail closed: after exec it is too late
         }
-        PassThrough.Request req = new PassThrough.Request(bwrap, s.bwrapArgs(), filter,
+        // bwrap's stderr is bwrap's: clients quote its first line. An explicit opt-out is
+        // said only when asked (JBOX_VERBOSE=1).
+        if (verbose) {
+            resolved.warning().ifPresent(w -> System.err.println("jbox: warning: " + w));
+        }
+        PassThrough.Request req = new PassThrough.Request(PassThrough.argv0(env.get(ARGV0_ENV)), bwrap, s.bwrapArgs(),
+                filter,
                 PassThrough.callerFds(env.get("JBOX_CALLER_FDS")));
         PassThrough.exec(req, Launcher.environment(env), RunCommand.nofileSoft(env), b -> BwrapVersion.of(b, env));
         return Errors.LAUNCH_ERROR; // not reached: exec either replaces us or throws

@@ -5,6 +5,7 @@ import dev.jbox.arch.Arch;
 import dev.jbox.config.ConfigException;
 import dev.jbox.config.Constants;
 import dev.jbox.config.Suggest;
+import dev.jbox.launch.Filters;
 import dev.jbox.policy.Action;
 import dev.jbox.policy.Reference;
 import dev.jbox.seccomp.Emulator;
@@ -66,13 +67,14 @@ final class CheckCommand implements Subcommand {
             }
             a[i] = v.getAsLong();
         }
-        Program p = bpf != null ? FilterOptions.readBpf(bpf) : profile.compile();
+        Filters.Resolved res = profile.resolve(bpf, false);
+        Program p = profile.compile(bpf, false);
         Emulator.Result r = Emulator.trace(p, new SeccompData(nr, via.auditArch(), 0, a));
         Action action = Ret.decode(r.ret());
-        String source = bpf != null ? bpf.toString() : profile.profile();
-        Reference.Verdict why = bpf != null
+        String source = res.choice().name();
+        Reference.Verdict why = res.policy().isEmpty()
                 ? new Reference.Verdict(action, java.util.Optional.empty(), "raw program: no rules to cite")
-                : Reference.decide(profile.policy(), nativeArch, via.auditArch(), nr, a);
+                : Reference.decide(res.policy().get(), nativeArch, via.auditArch(), nr, a);
         if (!why.action().equals(action)) {
             // The compiled program and the model disagree: a compiler bug. Say so loudly.
             throw new IllegalStateException("filter says " + action + " but the profile says " + why.action());
@@ -80,7 +82,8 @@ final class CheckCommand implements Subcommand {
         String name = via.syscalls().name(nr).orElse("syscall " + Integer.toUnsignedString(nr));
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put(bpf != null ? "bpf" : "profile", source);
+            m.put(res.policy().isEmpty() ? "bpf" : "profile", source);
+            m.put("from", res.choice().from());
             m.put("arch", nativeArch.id());
             m.put("abi", via.id());
             m.put("syscall", name);
@@ -98,7 +101,7 @@ final class CheckCommand implements Subcommand {
             for (int i = 0; i < args.size(); i++) {
                 sb.append(i == 0 ? "" : ", ").append(String.format("0x%x", a[i]));
             }
-            sb.append(") on ").append(via.id()).append(" under '").append(source).append("': ")
+            sb.append(") on ").append(via.id()).append(" under ").append(res.choice().describe()).append(": ")
                     .append(Ret.describe(r.ret())).append('\n');
             sb.append("  why: ").append(why.rule().map(x -> "rule from " + x.origin() + ": ").orElse(""))
                     .append(why.why()).append('\n');

@@ -33,7 +33,7 @@ final class CompileCommand implements Subcommand {
 
     @Override
     public Integer call() throws Exception {
-        Program p = profile.compile();
+        Program p = profile.compile(null, true);
         String output = Opts.get(this.output);
         byte[] bytes = Opts.on(json) ? (json(p) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8) : p.toBytes();
         if (output.equals("-")) {
@@ -43,7 +43,7 @@ final class CompileCommand implements Subcommand {
         } else {
             Files.write(Path.of(output), bytes);
             System.err.println("jbox: wrote " + p.length() + " instructions (" + p.toBytes().length + " bytes) for "
-                    + p.arches().getFirst().id() + " to " + output);
+                    + p.arches().getFirst().id() + " under " + profile.describe() + " to " + output);
         }
         return 0;
     }

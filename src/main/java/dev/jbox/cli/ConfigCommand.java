@@ -5,6 +5,15 @@ import dev.jbox.config.Bind;
 import dev.jbox.config.ConfigFile;
 import dev.jbox.config.ProfileSpec;
 import dev.jbox.config.SandboxSettings;
+import dev.jbox.config.FilterChoice;
+import dev.jbox.config.FilterSource;
+import dev.jbox.config.ConfigException;
+import dev.jbox.config.Trust;
+import dev.jbox.config.TrustStore;
+import dev.jbox.config.UserDirs;
+import dev.jbox.launch.Sandbox;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,19 +45,24 @@ final class ConfigCommand implements Subcommand {
     public Integer call() throws Exception {
         ConfigFile cfg = config.load();
         SandboxSettings s = cfg.sandbox();
-        FilterOptions.Choice choice = FilterOptions.choice(filter.request(), System.getenv(), cfg);
+        FilterChoice choice = FilterChoice.decide(filter.request(), System.getenv(), cfg);
         // resolve the profile now, so a broken one is reported here and not at the next run
-        if (!choice.profile().equals("none") && !choice.profile().startsWith("/")) {
-            cfg.allProfiles().resolve(choice.profile());
+        if (choice.source() instanceof FilterSource.Named n) {
+            cfg.allProfiles().resolve(n.profile());
         }
         List<Object> binds = new ArrayList<>();
         for (Bind b : s.binds()) {
-            binds.add(Map.of("src", b.src(), "dest", b.dest(), "readonly", b.readOnly()));
+            binds.add(Map.of("src", b.src(), "resolves_to", Trust.target(b).map(Path::toString).orElse("(missing)"),
+                    "dest", b.dest(), "readonly", b.readOnly()));
         }
+        Optional<String> untrusted = untrusted(cfg);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("file", cfg.path().map(Object::toString).orElse(null));
-        m.put("seccomp", choice.profile());
-        m.put("seccomp_from", choice.source());
+        m.put("origin", cfg.origin().name().toLowerCase(java.util.Locale.ROOT));
+        m.put("trusted", untrusted.isEmpty());
+        m.put("untrusted_reason", untrusted.orElse(null));
+        m.put("seccomp", choice.name());
+        m.put("seccomp_from", choice.from());
         m.put("share_net", s.shareNet().orElse(false));
         m.put("binds", binds);
         m.put("env", s.setEnv());
@@ -63,10 +77,14 @@ final class ConfigCommand implements Subcommand {
         }
         StringBuilder sb = new StringBuilder();
         sb.append("config file: ").append(cfg.path().map(Object::toString).orElse("(none found; defaults apply)")).append('\n');
-        sb.append("seccomp:     ").append(choice.profile()).append("  (from ").append(choice.source()).append(")\n");
+        untrusted.ifPresent(u -> sb.append("trust:       NOT TRUSTED: jbox run refuses this file: ").append(u).append('\n'));
+        sb.append("seccomp:     ").append(choice.name()).append("  (from ").append(choice.from()).append(")\n");
         sb.append("share_net:   ").append(s.shareNet().orElse(false)).append('\n');
         for (Bind b : s.binds()) {
-            sb.append(b.readOnly() ? "ro_bind:     " : "bind:        ").append(b.src()).append(" -> ").append(b.dest()).append('\n');
+            String target = Trust.target(b).map(Path::toString).orElse("(missing)");
+            sb.append(b.readOnly() ? "ro_bind:     " : "bind:        ").append(b.src())
+                    .append(target.equals(b.src()) ? "" : " (resolves to " + target + ")")
+                    .append(" -> ").append(b.dest()).append('\n');
         }
         if (s.clearEnv()) {
             sb.append("clear_env:   true (PATH kept)\n");
@@ -82,5 +100,22 @@ final class ConfigCommand implements Subcommand {
         }
         System.out.print(sb);
         return 0;
+    }
+
+    /** Why {@code jbox run} here would refuse the file for lack of trust, if it would. */
+    private static Optional<String> untrusted(ConfigFile cfg) {
+        Map<String, String> env = System.getenv();
+        UserDirs dirs = UserDirs.of(env);
+        Sandbox.Layout layout = new Sandbox.Layout(Path.of("").toAbsolutePath(), dirs.home(), cfg.sandbox().binds(),
+                Guards.of(env, dirs), false, false, Optional.empty(), Optional.empty());
+        if (!RunCommand.needsTrust(cfg, Sandbox.writableSources(layout))) {
+            return Optional.empty();
+        }
+        try {
+            Trust.verify(cfg, TrustStore.of(dirs));
+            return Optional.empty();
+        } catch (ConfigException e) {
+            return Optional.of(e.getMessage());
+        }
     }
 }

@@ -2,6 +2,7 @@ package dev.jbox.cli;
 
 import dev.jbox.seccomp.Disassembler;
 import dev.jbox.seccomp.Program;
+import dev.jbox.config.ConfigException;
 import java.nio.file.Path;
 import picocli.CommandLine.Model.ArgGroupSpec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -14,8 +15,7 @@ final class DisasmCommand implements Subcommand {
 
     private final PositionalParamSpec fileArg = Opts.positional("FILE", Path.class, "0", "1",
             "A raw BPF program (struct sock_filter[]).");
-    private final OptionSpec profileOpt = Opts.value("NAME", String.class, "Compile this profile instead.", "-p", "--profile");
-    private final OptionSpec archOpt = Opts.value("ARCH", String.class, "Architecture to compile the profile for.", "--arch");
+    private final ProfileOptions profile = new ProfileOptions();
     private final OptionSpec jsonOpt = Opts.flag("Instructions as JSON.", "--json");
     private final OptionSpec auditOpt = Opts.flag(
             "Also audit the program (see 'jbox audit'); exit 1 on a finding of severity warning or higher.", "--audit");
@@ -24,22 +24,25 @@ final class DisasmCommand implements Subcommand {
     public CommandSpec spec() {
         CommandSpec spec = Opts.command(NAME, this,
                 "Disassemble a raw BPF file or a compiled profile, seccomp-tools style.");
-        // exactly one source: a file or a profile
-        spec.addArgGroup(ArgGroupSpec.builder().exclusive(true).multiplicity("1").addArg(fileArg).addArg(profileOpt).build());
-        return spec.addOption(archOpt).addOption(jsonOpt).addOption(auditOpt);
+        // at most one source: a file or a profile; neither: what run would apply here
+        spec.addArgGroup(ArgGroupSpec.builder().exclusive(true).multiplicity("0..1").addArg(fileArg).build());
+        profile.addTo(spec);
+        return spec.addOption(jsonOpt).addOption(auditOpt);
     }
 
     @Override
     public Integer call() throws Exception {
         Path file = Opts.get(fileArg);
-        String profile = Opts.get(profileOpt);
         boolean json = Opts.on(jsonOpt);
-        Program p = file != null ? FilterOptions.readBpf(file) : ProfileOptions.compile(profile, Opts.get(archOpt));
+        if (file != null && profile.given() != null) {
+            throw new ConfigException("give a FILE or -p PROFILE, not both");
+        }
+        Program p = file != null ? FilterOptions.readBpf(file) : profile.compile(null, false);
         System.out.print(json ? CompileCommand.json(p) + "\n" : Disassembler.disassemble(p));
         if (Opts.on(auditOpt)) {
             var findings = dev.jbox.seccomp.Auditor.audit(p);
-            String what = file != null ? file.toString() : "profile " + profile;
-            System.out.print(json ? AuditCommand.json(what, p, findings) + "\n" : "\naudit: " + AuditCommand.text(what, p, findings));
+            String what = file != null ? file.toString() : "profile " + profile.describe();
+            System.out.print(json ? AuditCommand.json(what, p.length(), findings) + "\n" : "\naudit: " + AuditCommand.text(what, p.length(), findings));
             return dev.jbox.seccomp.Auditor.unsafe(findings) ? AuditCommand.FINDINGS : 0;
         }
         return 0;

@@ -60,11 +60,16 @@ final class ExplainCommand implements Subcommand {
         return 0;
     }
 
+    private String from() throws Exception {
+        String f = profile.resolve(null, false).choice().from();
+        return f.isEmpty() ? "default" : f;
+    }
+
     @Override
     public Integer call() throws Exception {
         Arch arch = profile.arch();
         Profiles profiles = profile.profiles();
-        Policy policy = profiles.resolve(profile.profile());
+        Policy policy = profile.policy(false);
         boolean json = Opts.on(jsonOpt);
         Program p = Compiler.compile(policy, arch);
         Map<String, Entry> entries = new LinkedHashMap<>();
@@ -97,6 +102,7 @@ final class ExplainCommand implements Subcommand {
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("profile", policy.name());
+            m.put("from", from());
             m.put("extends", chain.subList(1, chain.size()));
             m.put("description", profiles.spec(policy.name()).map(ProfileSpec::description).orElse(""));
             m.put("default_action", policy.defaultAction().toString());
@@ -125,7 +131,7 @@ final class ExplainCommand implements Subcommand {
         if (chain.size() > 1) {
             sb.append(" (extends ").append(String.join(" -> ", chain.subList(1, chain.size()))).append(')');
         }
-        sb.append('\n');
+        sb.append(" (from ").append(from()).append(")\n");
         profiles.spec(policy.name()).map(ProfileSpec::description).filter(d -> !d.isEmpty())
                 .ifPresent(d -> sb.append("  ").append(d).append('\n'));
         sb.append("  default action: ").append(policy.defaultAction()).append('\n');

@@ -36,12 +36,12 @@ final class ExportCommand implements Subcommand {
         if (!format.equals("oci")) {
             throw new ConfigException("unknown --format '" + format + "': the only format is oci");
         }
-        String json = OciExport.export(profile.policy(), profile.arch());
+        String json = OciExport.export(profile.policy(true), profile.arch());
         if (output == null || output.equals("-")) {
             System.out.print(json);
         } else {
             Files.writeString(Path.of(output), json, StandardCharsets.UTF_8);
-            System.err.println("jbox: wrote profile '" + profile.policy().name() + "' as an OCI seccomp profile to " + output);
+            System.err.println("jbox: wrote " + profile.describe() + " as an OCI seccomp profile to " + output);
         }
         return 0;
     }

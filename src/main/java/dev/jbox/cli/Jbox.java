@@ -23,6 +23,7 @@ final class Jbox implements Runnable {
             new Entry(ExplainCommand.NAME, ExplainCommand::new),
             new Entry(ProfilesCommand.NAME, ProfilesCommand::new),
             new Entry(ConfigCommand.NAME, ConfigCommand::new),
+            new Entry(TrustCommand.NAME, TrustCommand::new),
             new Entry(DoctorCommand.NAME, DoctorCommand::new),
             new Entry(AuditCommand.NAME, AuditCommand::new),
             new Entry(ExportCommand.NAME, ExportCommand::new),
@@ -40,6 +41,7 @@ final class Jbox implements Runnable {
                 "       failed before the command started.",
                 "  bwrap: bwrap's own status (the command's, or 1 for bwrap's errors); 125 for jbox's errors.",
                 "  doctor: 0 if a sandbox can start here, 1 if not.",
+                "  trust: 0 when the file was recorded (or shown, with --show), 2 on bad input.",
                 "  audit (and disasm --audit): 0 no finding of severity warning or higher, 1 findings, 2 bad input.",
                 "  compile, check, disasm, explain, profiles, export: 0 on success, 2 on bad input.");
     }

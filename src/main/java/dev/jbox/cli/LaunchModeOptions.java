@@ -94,7 +94,7 @@ final class LaunchModeOptions {
                       List<String> env, long nofileSoft) throws Exception {
         if (filter.isEmpty()) {
             throw new Errors.UsageException("--no-namespaces without a seccomp filter would run the command"
-                    + " unconfined: choose a profile");
+                    + " unconfined (no namespaces and no filter): choose a profile");
         }
         Path path = Direct.resolve(command.getFirst(), commandEnv.get("PATH"), Path.of("").toAbsolutePath());
         System.err.println("jbox: --no-namespaces: no bwrap, no namespaces: " + command.getFirst()

@@ -15,7 +15,15 @@ final class OciProfiles {
     }
 
     static Policy load(Path file) throws ConfigException {
-        OciProfile.Loaded l = OciProfile.load(file);
+        return warn(OciProfile.load(file));
+    }
+
+    /** A profile already read (and checked for trust) by the caller. */
+    static Policy load(Path file, byte[] bytes) throws ConfigException {
+        return warn(OciProfile.fromBytes(file, bytes, OciProfile.Host.current()));
+    }
+
+    private static Policy warn(OciProfile.Loaded l) {
         for (String w : l.warnings()) {
             System.err.println("jbox: warning: " + w);
         }

@@ -3,14 +3,14 @@ package dev.jbox.cli;
 import dev.jbox.config.Bind;
 import dev.jbox.config.ConfigFile;
 import dev.jbox.config.SandboxSettings;
+import dev.jbox.config.Trust;
+import dev.jbox.config.TrustRecord;
+import dev.jbox.config.TrustStore;
+import dev.jbox.config.UserDirs;
 import dev.jbox.launch.Bwrap;
 import dev.jbox.launch.BwrapFeatures;
-import dev.jbox.launch.LaunchException;
 import dev.jbox.launch.Launcher;
-import dev.jbox.launch.Mount;
 import dev.jbox.launch.Sandbox;
-import dev.jbox.seccomp.Program;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,34 +63,37 @@ final class RunCommand implements Subcommand {
         launchMode.validate(dryRun);
         ConfigFile cfg = config.load();
         SandboxSettings settings = cfg.sandbox();
-        Optional<Program> filter = FilterOptions.resolve(filterOptions.request(), env, cfg);
+        UserDirs dirs = UserDirs.of(env);
+        TrustStore store = TrustStore.of(dirs);
         if (launchMode.noNamespaces()) {
+            // no sandbox, nothing bound: only a project file needs trust here
+            Optional<TrustRecord> record = cfg.origin() == ConfigFile.Origin.PROJECT
+                    ? Optional.of(Trust.verify(cfg, store)) : Optional.empty();
+            FilterOptions.Resolved filter = FilterOptions.resolve(filterOptions.request(), env, cfg,
+                    new Trust.Gate(store, record, List.of()));
             Map<String, String> direct = commandEnvironment(env, settings);
-            return LaunchModeOptions.direct(command, filter, direct, Launcher.environment(direct), nofileSoft(env));
+            return LaunchModeOptions.direct(command, filter.program(), direct, Launcher.environment(direct),
+                    nofileSoft(env));
         }
+        Sandbox.Layout layout = new Sandbox.Layout(Path.of("").toAbsolutePath(), dirs.home(), binds(settings),
+                Guards.of(env, dirs), Opts.on(shareNet) || settings.shareNet().orElse(false), Launcher.runningAsRoot(),
+                settings.hostname(), settings.chdir());
+        // Trust first: nothing of an untrusted file is used, not even to create a directory.
+        List<Path> writable = Sandbox.writableSources(layout);
+        Optional<TrustRecord> record = needsTrust(cfg, writable) ? Optional.of(Trust.verify(cfg, store))
+                : Optional.empty();
+        Trust.Gate gate = new Trust.Gate(store, record, writable);
+        FilterOptions.Resolved filter = FilterOptions.resolve(filterOptions.request(), env, cfg, gate);
         Path bwrap = Bwrap.locate(env.get("PATH"), env.get("JBOX_BWRAP"), env.get("JBOX_SELF"));
-        List<Mount.Bind> extra = new ArrayList<>();
-        // the file's binds first, the command line's after (later binds win in bwrap)
-        for (Bind b : settings.binds()) {
-            extra.add(bind(b.src(), b.dest(), b.readOnly()));
-        }
-        List<String> rw = Opts.list(binds);
-        for (int i = 0; i + 1 < rw.size(); i += 2) {
-            extra.add(bind(rw.get(i), rw.get(i + 1), false));
-        }
-        List<String> ro = Opts.list(roBinds);
-        for (int i = 0; i + 1 < ro.size(); i += 2) {
-            extra.add(bind(ro.get(i), ro.get(i + 1), true));
-        }
-        boolean root = "root".equals(System.getProperty("user.name"));
-        Sandbox sandbox = Sandbox.standard(Path.of("").toAbsolutePath(), extra,
-                Opts.on(shareNet) || settings.shareNet().orElse(false), root, settings.hostname(), settings.chdir());
+        Sandbox sandbox = Sandbox.standard(layout);
         Map<String, String> commandEnv = commandEnvironment(env, settings);
         sandbox.resolveCommand(command.getFirst(), commandEnv.get("PATH"));
-        Launcher.Plan plan = new Launcher.Plan(bwrap, sandbox.bwrapArgs(), command, filter);
-        if (filter.isPresent()) {
+        Launcher.Plan plan = new Launcher.Plan(bwrap, sandbox.bwrapArgs(), command, filter.program());
+        if (filter.program().isPresent()) {
             BwrapFeatures.requireSeccomp(bwrap, env); // fail closed: after exec it is too late
         }
+        filter.warning().ifPresent(w -> System.err.println("jbox: warning: " + w));
+        sandbox.notices().forEach(n -> System.err.println("jbox: " + n));
         if (dryRun) {
             DryRun.print(plan, nofileSoft(env));
             return 0;
@@ -98,15 +101,33 @@ final class RunCommand implements Subcommand {
         return launchMode.launch(plan, Launcher.environment(commandEnv), nofileSoft(env));
     }
 
-    private static Mount.Bind bind(String src, String dest, boolean ro) throws LaunchException {
-        Path s = Path.of(src).toAbsolutePath().normalize();
-        if (!Files.exists(s)) {
-            throw new LaunchException(LaunchException.Kind.FAILED, "bind source does not exist: " + src);
+    /**
+     * A project's {@code ./jbox.toml} always needs the user's trust; a {@code --config} file
+     * only when the sandbox could have written it (it lies under a read-write bind).
+     */
+    static boolean needsTrust(ConfigFile cfg, List<Path> writable) {
+        return switch (cfg.origin()) {
+            case PROJECT -> true;
+            case EXPLICIT -> cfg.path().isPresent()
+                    && new Trust.Gate(null, Optional.empty(), writable).writableBindOver(cfg.path().get()).isPresent();
+            case USER, NONE -> false;
+        };
+    }
+
+    /** The config file's binds first, the command line's after (later binds win in bwrap). */
+    private List<Bind> binds(SandboxSettings settings) {
+        List<Bind> out = new ArrayList<>(settings.binds());
+        addPairs(out, Opts.list(binds), false, "--bind");
+        addPairs(out, Opts.list(roBinds), true, "--ro-bind");
+        return out;
+    }
+
+    private static void addPairs(List<Bind> out, List<String> pairs, boolean ro, String option) {
+        for (int i = 0; i + 1 < pairs.size(); i += 2) {
+            String src = Path.of(pairs.get(i)).toAbsolutePath().normalize().toString();
+            out.add(new Bind(src, pairs.get(i + 1), ro, option + " " + pairs.get(i) + " " + pairs.get(i + 1),
+                    false));
         }
-        if (!dest.startsWith("/")) {
-            throw new LaunchException(LaunchException.Kind.FAILED, "bind destination must be an absolute path: " + dest);
-        }
-        return new Mount.Bind(s.toString(), dest, ro);
     }
 
     /** The command's environment: jbox's own, as the config's env settings change it. */

@@ -18,9 +18,28 @@ import java.util.Set;
  * tables. Found by {@link #discover}: {@code --config FILE}, else {@code ./jbox.toml},
  * else {@code $XDG_CONFIG_HOME/jbox/config.toml} (or {@code ~/.config/jbox/config.toml}).
  *
- * @param path where it was read from; empty when no file exists
+ * <p>Where a file came from decides whether it may configure a sandbox without the user's
+ * explicit trust ({@link Origin}); {@link #sha256} is the hash of exactly the bytes that
+ * were parsed (the file is read once), which is what a trust record is compared with.
+ *
+ * @param path   where it was read from; empty when no file exists
+ * @param origin how it was found
+ * @param sha256 SHA-256 of the bytes parsed (hex), empty for {@link #NONE}
  */
-public record ConfigFile(Optional<Path> path, SandboxSettings sandbox, List<ProfileSpec> profiles) {
+public record ConfigFile(Optional<Path> path, Origin origin, String sha256, SandboxSettings sandbox,
+                         List<ProfileSpec> profiles) {
+
+    /** How the file was found: the trust rules differ (docs/SECURITY.md, {@code jbox trust --help}). */
+    public enum Origin {
+        /** No file: jbox's defaults. */
+        NONE,
+        /** {@code ./jbox.toml}, found in the working directory: used only once trusted. */
+        PROJECT,
+        /** {@code --config FILE}: the user's choice, unless a read-write bind of the sandbox covers it. */
+        EXPLICIT,
+        /** {@code $XDG_CONFIG_HOME/jbox/config.toml}: the user's own, kept read-only in every sandbox. */
+        USER
+    }
 
     static final Set<String> TOP_KEYS = Set.of("sandbox", "profiles");
     static final Set<String> SANDBOX_KEYS = Set.of("seccomp", "share_net", "bind", "ro_bind", "env", "unset_env",
@@ -31,44 +50,48 @@ public record ConfigFile(Optional<Path> path, SandboxSettings sandbox, List<Prof
         profiles = List.copyOf(profiles);
     }
 
-    public static final ConfigFile NONE = new ConfigFile(Optional.empty(), SandboxSettings.NONE, List.of());
+    public static final ConfigFile NONE = new ConfigFile(Optional.empty(), Origin.NONE, "", SandboxSettings.NONE,
+            List.of());
 
     /** The file that applies: an explicit one must exist; the others are optional. */
     public static ConfigFile discover(Optional<Path> explicit, Path cwd, Map<String, String> env) throws ConfigException {
+        UserDirs dirs = UserDirs.of(env);
         if (explicit.isPresent()) {
-            Path p = explicit.get();
+            Path p = explicit.get().toAbsolutePath().normalize();
             if (!Files.isRegularFile(p)) {
-                throw new ConfigException(p + ": no such config file (given with --config)");
+                throw new ConfigException(explicit.get() + ": no such config file (given with --config)");
             }
-            return load(p);
+            return load(p, Origin.EXPLICIT, dirs.home());
         }
         Path local = cwd.resolve("jbox.toml");
         if (Files.isRegularFile(local)) {
-            return load(local);
+            return load(local, Origin.PROJECT, dirs.home());
         }
-        String xdg = env.get("XDG_CONFIG_HOME");
-        String home = env.get("HOME");
-        Path user = xdg != null && !xdg.isEmpty() ? Path.of(xdg, "jbox", "config.toml")
-                : home != null && !home.isEmpty() ? Path.of(home, ".config", "jbox", "config.toml") : null;
-        if (user != null && Files.isRegularFile(user)) {
-            return load(user);
+        Optional<Path> user = dirs.userConfig();
+        if (user.isPresent() && Files.isRegularFile(user.get())) {
+            return load(user.get(), Origin.USER, dirs.home());
         }
         return NONE;
     }
 
+    /** Reads a file given by the user (as with {@code --config}). */
     public static ConfigFile load(Path file) throws ConfigException {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(file + ": no such file");
-        } catch (IOException e) {
-            throw new ConfigException(file + ": cannot read: " + e.getMessage());
-        }
-        return parse(text, file);
+        return load(file, Origin.EXPLICIT, UserDirs.of(System.getenv()).home());
+    }
+
+    /** Reads the file once: the bytes hashed are the bytes parsed. */
+    static ConfigFile load(Path file, Origin origin, Optional<Path> home) throws ConfigException {
+        byte[] bytes = FileBytes.read(file);
+        return parse(FileBytes.utf8(bytes, file), file, origin, FileBytes.sha256(bytes), home);
     }
 
     static ConfigFile parse(String text, Path file) throws ConfigException {
+        return parse(text, file, Origin.EXPLICIT, FileBytes.sha256(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                UserDirs.of(System.getenv()).home());
+    }
+
+    static ConfigFile parse(String text, Path file, Origin origin, String sha256, Optional<Path> home)
+            throws ConfigException {
         String where = file.toString();
         Config c = TomlFiles.parse(text, where);
         TomlFiles.checkKeys(c, TOP_KEYS, where);
@@ -77,7 +100,7 @@ public record ConfigFile(Optional<Path> path, SandboxSettings sandbox, List<Prof
             if (!(c.get("sandbox") instanceof Config s)) {
                 throw new ConfigException(where + ": 'sandbox' must be a table ([sandbox])");
             }
-            sandbox = sandbox(s, file, where + ": [sandbox]");
+            sandbox = sandbox(s, file, home, where + ": [sandbox]");
         }
         List<ProfileSpec> profiles = List.of();
         if (c.contains("profiles")) {
@@ -86,10 +109,11 @@ public record ConfigFile(Optional<Path> path, SandboxSettings sandbox, List<Prof
             }
             profiles = ProfileParser.parse(p, where);
         }
-        return new ConfigFile(Optional.of(file), sandbox, profiles);
+        return new ConfigFile(Optional.of(file), origin, sha256, sandbox, profiles);
     }
 
-    private static SandboxSettings sandbox(Config s, Path file, String where) throws ConfigException {
+    private static SandboxSettings sandbox(Config s, Path file, Optional<Path> home, String where)
+            throws ConfigException {
         TomlFiles.checkKeys(s, SANDBOX_KEYS, where);
         Optional<SeccompSetting> seccomp = Optional.empty();
         if (s.contains("seccomp")) {
@@ -97,7 +121,7 @@ public record ConfigFile(Optional<Path> path, SandboxSettings sandbox, List<Prof
             seccomp = Optional.of(switch (v) {
                 case Boolean b -> b ? new SeccompSetting.Default() : new SeccompSetting.Off();
                 case String str when str.contains("/") || str.endsWith(".bpf") ->
-                        new SeccompSetting.BpfFile(relative(file, str));
+                        new SeccompSetting.BpfFile(relative(file, home, str));
                 case String str when !str.isEmpty() -> new SeccompSetting.Named(str);
                 default -> throw new ConfigException(where + ": seccomp must be true, false, a profile name"
                         + " or a path to a .bpf file");
@@ -111,8 +135,8 @@ public record ConfigFile(Optional<Path> path, SandboxSettings sandbox, List<Prof
             shareNet = Optional.of(b);
         }
         List<Bind> binds = new ArrayList<>();
-        binds.addAll(binds(s, "bind", false, file, where));
-        binds.addAll(binds(s, "ro_bind", true, file, where));
+        binds.addAll(binds(s, "bind", false, file, home, where));
+        binds.addAll(binds(s, "ro_bind", true, file, home, where));
         Map<String, String> setEnv = new LinkedHashMap<>();
         if (s.contains("env")) {
             if (!(s.get("env") instanceof Config e)) {
@@ -141,7 +165,8 @@ public record ConfigFile(Optional<Path> path, SandboxSettings sandbox, List<Prof
         return new SandboxSettings(seccomp, shareNet, binds, setEnv, unset, clear, hostname, chdir);
     }
 
-    private static List<Bind> binds(Config s, String key, boolean ro, Path file, String where) throws ConfigException {
+    private static List<Bind> binds(Config s, String key, boolean ro, Path file, Optional<Path> home, String where)
+            throws ConfigException {
         if (!s.contains(key)) {
             return List.of();
         }
@@ -152,8 +177,8 @@ public record ConfigFile(Optional<Path> path, SandboxSettings sandbox, List<Prof
         for (Object o : list) {
             switch (o) {
                 case String p -> {
-                    Path src = relative(file, p);
-                    out.add(new Bind(src.toString(), src.toString(), ro));
+                    Path src = relative(file, home, p);
+                    out.add(new Bind(src.toString(), src.toString(), ro, where + ": " + key + " = \"" + p + "\"", true));
                 }
                 case Config t -> {
                     TomlFiles.checkKeys(t, BIND_KEYS, where + ": " + key);
@@ -163,7 +188,8 @@ public record ConfigFile(Optional<Path> path, SandboxSettings sandbox, List<Prof
                     if (!dest.startsWith("/")) {
                         throw new ConfigException(where + ": " + key + " dest must be an absolute path: " + dest);
                     }
-                    out.add(new Bind(relative(file, src).toString(), dest, ro));
+                    out.add(new Bind(relative(file, home, src).toString(), dest, ro,
+                            where + ": " + key + " { src = \"" + src + "\" }", true));
                 }
                 default -> throw new ConfigException(where + ": " + key
                         + " must be a list of paths or { src = \"...\", dest = \"...\" } tables");
@@ -172,10 +198,16 @@ public record ConfigFile(Optional<Path> path, SandboxSettings sandbox, List<Prof
         return out;
     }
 
-    /** A path from the file: ~ is the home directory, relative paths start at the file's directory. */
-    static Path relative(Path file, String p) {
+    /**
+     * A path from the file: ~ is the home directory ({@code $HOME}), relative paths start at
+     * the file's directory.
+     */
+    static Path relative(Path file, Optional<Path> home, String p) throws ConfigException {
         if (p.equals("~") || p.startsWith("~/")) {
-            return Path.of(System.getProperty("user.home") + p.substring(1)).normalize();
+            if (home.isEmpty()) {
+                throw new ConfigException(file + ": " + p + ": HOME is not set, so ~ means nothing");
+            }
+            return Path.of(home.get() + p.substring(1)).normalize();
         }
         Path dir = file.toAbsolutePath().getParent();
         return dir.resolve(p).normalize();

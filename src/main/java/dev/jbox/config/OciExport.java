@@ -201,15 +201,16 @@ public final class OciExport {
         sb.append("\t\"comment\": ").append(str(comment(policy, nativeArch))).append(",\n");
         sb.append("\t\"defaultAction\": ").append(str(actionName(policy.defaultAction()))).append(",\n");
         errnoRet(policy.defaultAction()).ifPresent(e -> sb.append("\t\"defaultErrnoRet\": ").append(e).append(",\n"));
-        List<String> arches = new ArrayList<>(List.of("SCMP_ARCH_X86_64"));
-        if (policy.scope() == ArchScope.NATIVE_COMPAT) {
-            arches.add("SCMP_ARCH_X86");
+        // Every native architecture jbox runs on, each followed by its compat ABI when the
+        // profile lets that run: the same profile serves whichever host the container lands on.
+        List<String> arches = new ArrayList<>();
+        for (Arch a : Arch.values()) {
+            if (a.isNativeCapable()) {
+                arches.add(a.libseccompName());
+                a.compat().filter(c -> policy.scope() == ArchScope.NATIVE_COMPAT)
+                        .ifPresent(c -> arches.add(c.libseccompName()));
+            }
         }
-        arches.add("SCMP_ARCH_AARCH64");
-        if (policy.scope() == ArchScope.NATIVE_COMPAT) {
-            arches.add("SCMP_ARCH_ARM");
-        }
-        arches.add("SCMP_ARCH_RISCV64");
         sb.append("\t\"architectures\": [").append(String.join(", ", arches.stream().map(OciExport::str).toList()))
                 .append("],\n");
         sb.append("\t\"syscalls\": [");
@@ -288,7 +289,7 @@ public final class OciExport {
         StringBuilder sb = new StringBuilder("Exported by jbox from profile '" + p.name() + "'. What OCI cannot say:"
                 + " jbox's first-match order between a syscall's rules is made explicit (entries of different actions"
                 + " never overlap; arguments narrower than 64 bits are compared under a mask of their width);"
-                + " x32 calls (nr >= 0x40000000 on x86_64) answer ENOSYS under jbox, and follow this profile's"
+                + " x32 calls (nr >= 0x" + Integer.toHexString(Arch.X32_SYSCALL_BIT) + " on x86_64) answer ENOSYS under jbox, and follow this profile's"
                 + " x32 section, if any, under libseccomp;");
         if (p.futureAction().isPresent()) {
             sb.append(" syscalls newer than jbox's tables answer ").append(p.futureAction().get())

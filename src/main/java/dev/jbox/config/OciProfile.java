@@ -21,6 +21,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -94,18 +96,44 @@ public final class OciProfile {
 
     static final Map<String, Op> OPS = linkedOps();
 
-    /** libseccomp's architecture names (seccomp_arch_resolve_name), with SCMP_ARCH_ in front. */
-    static final List<String> SCMP_ARCHES = List.of("NATIVE", "X86", "X86_64", "X32", "ARM", "AARCH64",
-            "LOONGARCH64", "M68K", "MIPS", "MIPS64", "MIPS64N32", "MIPSEL", "MIPSEL64", "MIPSEL64N32",
-            "PARISC", "PARISC64", "PPC", "PPC64", "PPC64LE", "RISCV32", "RISCV64", "S390", "S390X", "SH",
-            "SHEB", "SPARC", "SPARC64");
+    /**
+     * libseccomp's architecture names (seccomp_arch_resolve_name): "SCMP_ARCH_NATIVE", those of
+     * jbox's ABIs ({@link Arch#libseccompName()}) and those of architectures jbox does not run on.
+     */
+    static final List<String> SCMP_ARCHES = scmpArches();
 
-    /** Names moby's profiles use in includes/excludes "arches" (Go's GOARCH values and libseccomp's). */
-    static final Set<String> PROFILE_ARCHES = new LinkedHashSet<>(List.of("amd64", "arm64", "riscv64", "386",
-            "x86", "x32", "x86_64", "aarch64", "arm", "armhf", "loong64", "loongarch64", "m68k", "mips",
-            "mipsle", "mipsel", "mips64", "mips64le", "mipsel64", "mips64n32", "mips64len32", "mipsel64n32",
-            "parisc", "parisc64", "ppc", "ppc64", "ppc64le", "riscv32", "s390", "s390x", "sh", "sparc",
-            "sparc64"));
+    private static final String SCMP_ARCH_NATIVE = "SCMP_ARCH_NATIVE";
+
+    private static List<String> scmpArches() {
+        List<String> out = new ArrayList<>(List.of(SCMP_ARCH_NATIVE));
+        for (Arch a : Arch.values()) {
+            out.add(a.libseccompName());
+        }
+        for (String foreign : List.of("LOONGARCH64", "M68K", "MIPS", "MIPS64", "MIPS64N32", "MIPSEL", "MIPSEL64",
+                "MIPSEL64N32", "PARISC", "PARISC64", "PPC", "PPC64", "PPC64LE", "RISCV32", "S390", "S390X", "SH",
+                "SHEB", "SPARC", "SPARC64")) {
+            out.add("SCMP_ARCH_" + foreign);
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * Names moby's profiles use in includes/excludes "arches" (Go's GOARCH values and
+     * libseccomp's): every name of jbox's ABIs ({@link Arch#names()}), and those of
+     * architectures jbox does not run on.
+     */
+    static final Set<String> PROFILE_ARCHES = profileArches();
+
+    private static Set<String> profileArches() {
+        Set<String> out = new LinkedHashSet<>();
+        for (Arch a : Arch.values()) {
+            out.addAll(a.names());
+        }
+        out.addAll(List.of("loong64", "loongarch64", "m68k", "mips", "mipsle", "mipsel", "mips64", "mips64le",
+                "mipsel64", "mips64n32", "mips64len32", "mipsel64n32", "parisc", "parisc64", "ppc", "ppc64", "ppc64le",
+                "riscv32", "s390", "s390x", "sh", "sparc", "sparc64"));
+        return Collections.unmodifiableSet(out);
+    }
 
     /** Linux capabilities (linux/capability.h), for checking includes/excludes "caps". */
     static final List<String> CAPS = List.of("CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH",
@@ -157,6 +185,15 @@ public final class OciProfile {
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
             throw new ConfigException(file + ": cannot read: " + ioReason(e));
+        }
+        return fromBytes(file, bytes, host);
+    }
+
+    /** Translates a profile already read (once: the bytes that were checked for trust). */
+    public static Loaded fromBytes(Path file, byte[] bytes, Host host) throws ConfigException {
+        if (bytes.length > MAX_BYTES) {
+            throw new ConfigException(file + ": " + bytes.length + " bytes is too large for a seccomp profile (at most "
+                    + MAX_BYTES + ")");
         }
         String text;
         try {
@@ -268,7 +305,7 @@ public final class OciProfile {
                 }
             } else if (map != null) {
                 Arr a = arr(map, base + "archMap");
-                String nativeName = scmpName(host.nativeArch());
+                String nativeName = host.nativeArch().libseccompName();
                 for (int i = 0; i < a.items().size(); i++) {
                     String path = base + "archMap[" + i + "]";
                     Obj e = obj(a.items().get(i), path);
@@ -294,7 +331,7 @@ public final class OciProfile {
                 }
             }
             Optional<Arch> compat = host.nativeArch().compat();
-            return compat.isPresent() && listed.contains(scmpName(compat.get())) ? ArchScope.NATIVE_COMPAT
+            return compat.isPresent() && listed.contains(compat.get().libseccompName()) ? ArchScope.NATIVE_COMPAT
                     : ArchScope.NATIVE;
         }
 
@@ -439,7 +476,7 @@ public final class OciProfile {
         String applies(Obj e, String path) throws ConfigException {
             Filter ex = filter(e, path, "excludes");
             Filter in = filter(e, path, "includes");
-            Set<String> mine = nativeNames(host.nativeArch());
+            Set<String> mine = host.nativeArch().names();
             if (ex != null) {
                 for (String a : ex.arches) {
                     if (mine.contains(a)) {
@@ -490,7 +527,7 @@ public final class OciProfile {
                     String v = str(a.items().get(i), p + ".arches[" + i + "]");
                     if (!PROFILE_ARCHES.contains(v)) {
                         throw err(a.items().get(i), p + ".arches[" + i + "]", "unknown architecture '" + v + "'"
-                                + Suggest.hint(v, PROFILE_ARCHES) + "; Docker profiles use Go's names (amd64, arm64, riscv64, ...)");
+                                + Suggest.hint(v, PROFILE_ARCHES) + "; Docker profiles use Go's names (" + GO_NAMES + ", ...)");
                     }
                     arches.add(v);
                 }
@@ -611,13 +648,12 @@ public final class OciProfile {
 
         String scmpArch(Node n, String path) throws ConfigException {
             String s = str(n, path);
-            String bare = s.startsWith("SCMP_ARCH_") ? s.substring("SCMP_ARCH_".length()) : null;
-            if (bare == null || !SCMP_ARCHES.contains(bare)) {
-                List<String> all = SCMP_ARCHES.stream().map(a -> "SCMP_ARCH_" + a).toList();
-                throw err(n, path, "unknown architecture '" + s + "'" + Suggest.hint(s, all)
-                        + "; use libseccomp's names, e.g. SCMP_ARCH_X86_64, SCMP_ARCH_X86, SCMP_ARCH_AARCH64");
+            if (!SCMP_ARCHES.contains(s)) {
+                throw err(n, path, "unknown architecture '" + s + "'" + Suggest.hint(s, SCMP_ARCHES)
+                        + "; use libseccomp's names, e.g. " + String.join(", ", Arch.X86_64.libseccompName(),
+                        Arch.I386.libseccompName(), Arch.AARCH64.libseccompName()));
             }
-            return bare.equals("NATIVE") ? scmpName(host.nativeArch()) : bare;
+            return s.equals(SCMP_ARCH_NATIVE) ? host.nativeArch().libseccompName() : s;
         }
 
         String syscallName(Node n, String path) throws ConfigException {
@@ -739,26 +775,9 @@ public final class OciProfile {
 
     // ---- names -----------------------------------------------------------------------------
 
-    static String scmpName(Arch a) {
-        return switch (a) {
-            case X86_64 -> "X86_64";
-            case X32 -> "X32";
-            case I386 -> "X86";
-            case AARCH64 -> "AARCH64";
-            case ARM -> "ARM";
-            case RISCV64 -> "RISCV64";
-        };
-    }
-
-    /** The names a Docker profile's includes/excludes "arches" use for this native architecture. */
-    static Set<String> nativeNames(Arch a) {
-        return switch (a) {
-            case X86_64 -> Set.of("amd64", "x86_64");
-            case AARCH64 -> Set.of("arm64", "aarch64");
-            case RISCV64 -> Set.of("riscv64");
-            default -> Set.of(a.id());
-        };
-    }
+    /** "amd64, arm64, riscv64": the GOARCH of each native architecture, for messages. */
+    private static final String GO_NAMES = String.join(", ", Arrays.stream(Arch.values())
+            .filter(Arch::isNativeCapable).flatMap(a -> a.goArch().stream()).toList());
 
     /** Every system call name of any Linux architecture (generated by scripts/gen-syscall-names). */
     static final class LinuxNames {

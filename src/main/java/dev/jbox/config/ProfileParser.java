@@ -44,11 +44,12 @@ final class ProfileParser {
         if (t.contains("default_errno")) {
             defaultErrno = Optional.of(errno(t.get("default_errno"), where + ": default_errno"));
         }
-        Optional<Action> defaultAction = Optional.empty();
+        Optional<ProfileSpec.DefaultAction> defaultAction = Optional.empty();
         if (t.contains("default_action")) {
-            // "errno" as a default means the profile's default_errno, filled in on resolution
-            defaultAction = Optional.of(action(string(t, "default_action", where), Optional.empty(),
-                    defaultErrno.orElse(1), where + ": default_action"));
+            String a = string(t, "default_action", where);
+            // "errno" takes the default_errno in effect, which may come from a parent: Profiles.resolve
+            defaultAction = Optional.of(a.equals("errno") ? new ProfileSpec.DefaultAction.ErrnoInEffect()
+                    : new ProfileSpec.DefaultAction.Given(action(a, Optional.empty(), 1, where + ": default_action")));
         }
         Optional<ArchScope> arches = Optional.empty();
         if (t.contains("arches")) {

@@ -26,7 +26,7 @@ import java.util.function.Supplier;
 public final class Profiles {
 
     public static final String DEFAULT_PROFILE = "minimal";
-    public static final List<String> PRESETS = List.of("minimal", "strict", "dev");
+    public static final List<String> PRESETS = List.of("minimal", "strict", "dev", "nested");
 
     private final Map<String, ProfileSpec> specs;
     private final Groups groups;
@@ -49,21 +49,34 @@ public final class Profiles {
 
     private static Profiles loadBuiltin() {
         try {
-            Config c = TomlFiles.parse(Resources.text("presets.toml"), "presets.toml");
-            Map<String, ProfileSpec> parsed = new LinkedHashMap<>();
-            for (ProfileSpec s : ProfileParser.parse(c.get("profiles"), "preset")) {
-                parsed.put(s.name(), s);
-            }
-            Map<String, ProfileSpec> m = new LinkedHashMap<>(); // in the documented order
-            for (String name : PRESETS) {
-                m.put(name, parsed.get(name));
-            }
-            // Preset names are checked by the test suite against every table; no need to
-            // load all tables on each start.
-            return new Profiles(m, Groups.builtin(), List::of);
+            return presets(Resources.text("presets.toml"));
         } catch (ConfigException e) {
             throw new IllegalStateException("built-in presets.toml is broken: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The presets defined by {@code text} (presets.toml), which must define exactly the
+     * profiles named in {@link #PRESETS}: a preset defined but not listed would never be
+     * offered, one listed but not defined would resolve to nothing.
+     */
+    static Profiles presets(String text) throws ConfigException {
+        Config c = TomlFiles.parse(text, "presets.toml");
+        Map<String, ProfileSpec> parsed = new LinkedHashMap<>();
+        for (ProfileSpec s : ProfileParser.parse(c.get("profiles"), "preset")) {
+            parsed.put(s.name(), s);
+        }
+        if (!parsed.keySet().equals(new java.util.HashSet<>(PRESETS))) {
+            throw new ConfigException("presets.toml defines " + String.join(", ", new java.util.TreeSet<>(parsed.keySet()))
+                    + " but jbox's presets are " + String.join(", ", PRESETS));
+        }
+        Map<String, ProfileSpec> m = new LinkedHashMap<>(); // in the documented order
+        for (String name : PRESETS) {
+            m.put(name, parsed.get(name));
+        }
+        // Preset names are checked by the test suite against every table; no need to
+        // load all tables on each start.
+        return new Profiles(m, Groups.builtin(), List::of);
     }
 
     /**
@@ -99,7 +112,7 @@ public final class Profiles {
         List<ProfileSpec> chain = chain(name);
         ProfileSpec top = chain.getFirst();
         // Settings: the nearest profile in the chain that sets them.
-        Action defaultAction = first(chain, ProfileSpec::defaultAction).orElse(Action.ALLOW);
+        Action defaultAction = defaultAction(chain);
         ArchScope scope = first(chain, ProfileSpec::arches).orElse(ArchScope.NATIVE_COMPAT);
         Optional<Action> future = first(chain, ProfileSpec::futureSyscalls)
                 .filter(f -> !f.equals("none"))
@@ -108,7 +121,7 @@ public final class Profiles {
         for (int i = 0; i < chain.size(); i++) {
             ProfileSpec s = chain.get(i);
             // A rule without an errno takes the default_errno in effect where it was written.
-            int errno = first(chain.subList(i, chain.size()), ProfileSpec::defaultErrno).orElse(1);
+            int errno = errnoInEffect(chain, i);
             String where = s.origin() + ": profile '" + s.name() + "'";
             for (String n : s.allow()) {
                 add(rules, n, Action.ALLOW, List.of(), "allowed by profile '" + s.name() + "'", s, where);
@@ -124,6 +137,28 @@ public final class Profiles {
             }
         }
         return new Policy(top.name(), defaultAction, rules, scope, future, Action.KILL_PROCESS);
+    }
+
+    /**
+     * The nearest default_action; "errno" takes the default_errno in effect where that
+     * default_action was written, as a rule without an errno does. ALLOW when none is set.
+     */
+    private static Action defaultAction(List<ProfileSpec> chain) {
+        for (int i = 0; i < chain.size(); i++) {
+            Optional<ProfileSpec.DefaultAction> d = chain.get(i).defaultAction();
+            if (d.isPresent()) {
+                return switch (d.get()) {
+                    case ProfileSpec.DefaultAction.Given g -> g.action();
+                    case ProfileSpec.DefaultAction.ErrnoInEffect e -> Action.errno(errnoInEffect(chain, i));
+                };
+            }
+        }
+        return Action.ALLOW;
+    }
+
+    /** The default_errno of chain[i], else of its nearest ancestor that sets one, else EPERM. */
+    private static int errnoInEffect(List<ProfileSpec> chain, int i) {
+        return first(chain.subList(i, chain.size()), ProfileSpec::defaultErrno).orElse(1); // EPERM
     }
 
     private void add(List<Rule> rules, String entry, Action action, List<dev.jbox.policy.Condition> conds,

@@ -3,6 +3,8 @@ package dev.jbox.launch;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,6 +21,11 @@ import java.util.function.IntFunction;
  * {@code --args} inside such data). {@code --help} and {@code --version} make bwrap print
  * and exit as soon as they are parsed. Values are never mistaken for options: in
  * {@code --setenv X --seccomp} the {@code --seccomp} is a value.
+ *
+ * <p>{@link #walk} follows bwrap 0.8's parse further, to know where bwrap will die or exit and
+ * what it prints on the way, so that {@link #addFilter} changes nothing of that; fd values are
+ * read as bwrap reads them ({@link BwrapFd}). {@code --args} data is handled as ISO-8859-1, one
+ * char per byte, so what jbox passes on is byte for byte what it read.
  */
 public final class BwrapLine {
     private BwrapLine() {
@@ -94,7 +101,7 @@ public final class BwrapLine {
         return new Scan(opts, args.size(), false);
     }
 
-    /** bwrap's reading of {@code --args} data: strings separated (or terminated) by NUL. */
+    /** bwrap's reading of {@code --args} data: strings separated (or terminated) by NUL, a char per byte. */
     public static List<String> splitArgsData(byte[] data) {
         List<String> out = new ArrayList<>();
         int start = 0;
@@ -103,7 +110,7 @@ public final class BwrapLine {
             while (end < data.length && data[end] != 0) {
                 end++;
             }
-            out.add(new String(data, start, end - start, StandardCharsets.UTF_8));
+            out.add(new String(data, start, end - start, StandardCharsets.ISO_8859_1));
             start = end + 1;
         }
         return out;
@@ -113,7 +120,7 @@ public final class BwrapLine {
     public static byte[] joinArgsData(List<String> args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (String a : args) {
-            byte[] b = a.getBytes(StandardCharsets.UTF_8);
+            byte[] b = a.getBytes(StandardCharsets.ISO_8859_1);
             out.write(b, 0, b.length);
             out.write(0);
         }
@@ -123,15 +130,11 @@ public final class BwrapLine {
     /** The fds the line names (as bwrap would use them), including those in {@code --args} data. */
     public static Set<Integer> namedFds(List<String> args, Map<Integer, List<String>> argsData) {
         Set<Integer> fds = new TreeSet<>();
-        Scan top = scan(args);
-        for (Opt o : top.options()) {
+        for (Opt o : scan(args).options()) {
             addFd(fds, o);
-            if (o.name().equals("--args")) {
-                Integer fd = fd(o);
-                if (fd != null && argsData.containsKey(fd)) {
-                    for (Opt inner : scan(argsData.get(fd)).options()) {
-                        addFd(fds, inner);
-                    }
+            if (o.name().equals("--args") && fd(o) instanceof BwrapFd.Valid(int fd) && argsData.containsKey(fd)) {
+                for (Opt inner : scan(argsData.get(fd)).options()) {
+                    addFd(fds, inner);
                 }
             }
         }
@@ -139,163 +142,346 @@ public final class BwrapLine {
     }
 
     private static void addFd(Set<Integer> fds, Opt o) {
-        if (FD_OPTIONS.contains(o.name())) {
-            Integer fd = fd(o);
-            if (fd != null) {
-                fds.add(fd);
-            }
+        if (FD_OPTIONS.contains(o.name()) && fd(o) instanceof BwrapFd.Valid(int fd)) {
+            fds.add(fd);
         }
     }
 
-    /** The fds of the {@code --args} options on the command line itself, in order. */
-    public static List<Integer> argsFds(List<String> args) {
-        List<Integer> out = new ArrayList<>();
-        for (Opt o : scan(args).options()) {
-            if (o.name().equals("--args")) {
-                Integer fd = fd(o);
-                if (fd != null) {
+    /** The option's first value as bwrap parses an fd ({@link BwrapFd}); Invalid when there is none. */
+    static BwrapFd.Parsed fd(Opt o) {
+        return o.values().isEmpty() ? new BwrapFd.Invalid() : BwrapFd.parse(o.values().getFirst());
+    }
+
+    // ---- bwrap 0.8's parse, as far as jbox needs it ------------------------------------------------
+
+    /** bwrap's limit on the number of arguments, the command line's and all --args data together. */
+    static final int MAX_ARGS = 9000;
+
+    /**
+     * bwrap 0.8 options whose parsing cannot print anything (no die, no warning) once they have
+     * their values: jbox can then be sure bwrap reaches what follows. {@code --chdir},
+     * {@code --hostname} and the fd options print only when repeated ("Only the last ... option
+     * will take effect"), which {@link #walk} tracks; everything else ({@code --uid},
+     * {@code --perms}, {@code --cap-add}, an unknown option, ...) may die on its value.
+     */
+    static final Set<String> SILENT = Set.of("--unshare-all", "--unshare-user", "--unshare-user-try",
+            "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup",
+            "--unshare-cgroup-try", "--share-net", "--disable-userns", "--assert-userns-disabled", "--clearenv",
+            "--new-session", "--die-with-parent", "--as-pid-1", "--remount-ro", "--bind", "--bind-try", "--ro-bind",
+            "--ro-bind-try", "--dev-bind", "--dev-bind-try", "--proc", "--dev", "--tmpfs", "--mqueue", "--dir",
+            "--symlink", "--lock-file", "--setenv", "--unsetenv", "--file", "--bind-data", "--ro-bind-data");
+
+    /** bwrap 0.8 options that warn when given twice (its {@code warn_only_last_option}). */
+    static final Set<String> WARN_IF_REPEATED = Set.of("--chdir", "--hostname", "--sync-fd", "--block-fd",
+            "--userns-block-fd", "--info-fd", "--json-status-fd", "--userns", "--userns2", "--pidns");
+
+    /** bwrap's own warning for a repeated option, as its {@code warn} prints it. */
+    static String onlyLastWarning(String option) {
+        return "bwrap: Only the last " + option + " option will take effect";
+    }
+
+    /** Where an option sits: in the command line ({@code list == -1}) or in the k-th --args data read. */
+    public record Item(int list, Opt opt) {
+    }
+
+    /** Where bwrap's parse of the line ends. */
+    public sealed interface End permits Runs, Exits, Dies {
+    }
+
+    /** The parse reaches the command (or the end of the options): a sandbox may run. */
+    public record Runs() implements End {
+    }
+
+    /** {@code --help} or {@code --version}: bwrap prints and exits 0, nothing runs. */
+    public record Exits(Item at) implements End {
+    }
+
+    /**
+     * bwrap dies at this option (an invalid fd, a mixed {@code --seccomp}/{@code --add-seccomp-fd}
+     * line, a missing value, {@code --args} in --args data, too many arguments): nothing runs.
+     *
+     * @param at    the option, or null when bwrap dies before the first one (too many arguments)
+     * @param guard whether the death depends on a value jbox interpreted (an fd, the seccomp
+     *              options): then jbox's filter is added right after the option, so that if
+     *              bwrap did go on after all, it would go on under jbox's filter (or die on it)
+     */
+    public record Dies(Item at, boolean guard) implements End {
+    }
+
+    /** Reads an {@code --args} fd's data, as bwrap's {@code load_file_data} would. */
+    @FunctionalInterface
+    public interface ArgsReader {
+        byte[] read(int fd) throws LaunchException;
+    }
+
+    /**
+     * The line as bwrap 0.8 will parse it: the options it reaches, in order, with every
+     * {@code --args} data spliced in where bwrap reads it.
+     *
+     * @param args         the user's line
+     * @param data         the data of each --args read, in order
+     * @param argsDataOf   for the index of a top-level {@code --args} option, which {@code data} it read
+     * @param items        the options bwrap reaches, in its order (the option it dies or exits at included)
+     * @param end          where the parse ends
+     * @param seccomps     the {@code --seccomp} options reached, in order
+     * @param addSeccomps  the {@code --add-seccomp-fd} options reached, in order
+     * @param certainUntil how many leading {@code items} jbox knows print nothing in bwrap
+     */
+    public record Walk(List<String> args, List<List<String>> data, Map<Integer, Integer> argsDataOf,
+                       List<Item> items, End end, List<Item> seccomps, List<Item> addSeccomps, int certainUntil) {
+
+        /** The fds of the top-level {@code --args} jbox read (drained: bwrap gets their data anew). */
+        public Set<Integer> drainedFds() {
+            Set<Integer> out = new TreeSet<>();
+            for (Opt o : scan(args).options()) {
+                if (argsDataOf.containsKey(o.index()) && fd(o) instanceof BwrapFd.Valid(int fd)) {
                     out.add(fd);
                 }
             }
+            return out;
         }
-        return out;
+
+        /** Whether bwrap will install a filter the line asks for (so jbox's is stacked with it). */
+        public boolean userFilter() {
+            return !seccomps.isEmpty() || !addSeccomps.isEmpty();
+        }
     }
 
-    /** The option's first value as bwrap parses an fd (strtol, whole string, >= 0), or null. */
-    static Integer fd(Opt o) {
-        if (o.values().isEmpty()) {
-            return null;
+    /**
+     * Follows bwrap 0.8's {@code parse_args_recurse}: reads each {@code --args} fd bwrap would
+     * read (through {@code reader}), and finds where the parse ends.
+     *
+     * @throws LaunchException when a value cannot be interpreted with certainty (non-ASCII fd),
+     *                         or {@code reader} fails
+     */
+    public static Walk walk(List<String> args, ArgsReader reader) throws LaunchException {
+        List<List<String>> data = new ArrayList<>();
+        Map<Integer, Integer> argsDataOf = new HashMap<>();
+        List<Item> items = new ArrayList<>();
+        List<Item> seccomps = new ArrayList<>();
+        List<Item> adds = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        int[] certain = {-1}; // index of the first item that may print; -1: none yet
+        if (args.size() > MAX_ARGS) {
+            return new Walk(args, data, argsDataOf, items, new Dies(null, false), seccomps, adds, 0);
         }
-        String v = o.values().getFirst();
-        if (v.isEmpty()) {
-            return null;
+        int total = args.size();
+        for (Opt o : scan(args).options()) {
+            Item item = new Item(-1, o);
+            items.add(item);
+            End end = step(item, false, seccomps, adds, seen, certain, items.size() - 1);
+            if (end != null) {
+                return new Walk(args, data, argsDataOf, items, end, seccomps, adds, certainUntil(certain, items));
+            }
+            if (!o.name().equals("--args")) {
+                continue;
+            }
+            int fd = ((BwrapFd.Valid) fd(o)).fd(); // step() returned a death for any other
+            List<String> read = splitArgsData(reader.read(fd));
+            int k = data.size();
+            data.add(read); // given to bwrap even if it dies on it: jbox has drained the fd
+            argsDataOf.put(o.index(), k);
+            total += read.size();
+            if (total > MAX_ARGS) {
+                return new Walk(args, data, argsDataOf, items, new Dies(item, false), seccomps, adds,
+                        certainUntil(certain, items));
+            }
+            // bwrap parses the data up to its first non-option and ignores the rest of it
+            for (Opt inner : scan(read).options()) {
+                Item in = new Item(k, inner);
+                items.add(in);
+                end = step(in, true, seccomps, adds, seen, certain, items.size() - 1);
+                if (end != null) {
+                    return new Walk(args, data, argsDataOf, items, end, seccomps, adds, certainUntil(certain, items));
+                }
+            }
         }
-        try {
-            int fd = Integer.parseInt(v);
-            return fd >= 0 ? fd : null;
-        } catch (NumberFormatException e) {
-            return null;
+        return new Walk(args, data, argsDataOf, items, new Runs(), seccomps, adds, certainUntil(certain, items));
+    }
+
+    private static int certainUntil(int[] certain, List<Item> items) {
+        return certain[0] < 0 ? items.size() : certain[0];
+    }
+
+    /** One option of bwrap's loop; returns where the parse ends, or null if it goes on. */
+    private static End step(Item item, boolean inData, List<Item> seccomps, List<Item> adds, Set<String> seen,
+                            int[] firstUncertain, int position) throws LaunchException {
+        Opt o = item.opt();
+        String name = o.name();
+        if (name.equals("--help") || name.equals("--version")) {
+            return new Exits(item);
         }
+        if (name.equals("--args") && inData) {
+            return new Dies(item, false); // "--args not supported in arguments file"
+        }
+        if (o.values().size() < ARITY.getOrDefault(name, 0)) {
+            return new Dies(item, false); // "--X takes an argument": the list ended
+        }
+        boolean silent = SILENT.contains(name) || name.equals("--args") || name.equals("--seccomp")
+                || (WARN_IF_REPEATED.contains(name) && !seen.contains(name));
+        if (name.equals("--seccomp") && !adds.isEmpty()) {
+            return new Dies(item, true); // "--seccomp cannot be combined with --add-seccomp-fd"
+        }
+        if (name.equals("--add-seccomp-fd") && !seccomps.isEmpty()) {
+            return new Dies(item, true); // "--add-seccomp-fd cannot be combined with --seccomp"
+        }
+        if (FD_OPTIONS.contains(name)) {
+            switch (fd(o)) {
+                case BwrapFd.Uncertain u -> throw new LaunchException(LaunchException.Kind.FAILED,
+                        name + " " + o.values().getFirst() + ": jbox cannot tell which fd bwrap would read"
+                                + " (not ASCII); refusing to run");
+                case BwrapFd.Invalid i -> {
+                    // a --seccomp that dies may still have warned first: keep the parse certain up to it
+                    return new Dies(item, true); // "Invalid fd: VALUE"
+                }
+                case BwrapFd.Valid v -> {
+                }
+            }
+        }
+        if (name.equals("--seccomp")) {
+            seccomps.add(item);
+        } else if (name.equals("--add-seccomp-fd")) {
+            adds.add(item);
+        }
+        seen.add(name);
+        if (!silent && firstUncertain[0] < 0) {
+            firstUncertain[0] = position;
+        }
+        return null;
     }
 
     /**
      * How the user's line combines with jbox's filter.
      *
-     * @param argv          bwrap's arguments (without argv[0])
-     * @param argsData      for each new {@code --args} fd placeholder index (0, 1, ...), the data to give bwrap
-     * @param stacked       whether the user's line had a filter of its own (so jbox's is stacked before it)
+     * @param argv     bwrap's arguments (without argv[0])
+     * @param argsData for each new {@code --args} fd placeholder index (0, 1, ...), the data to give bwrap
+     * @param stacked  whether the line has a filter of its own (jbox's is then given with
+     *                 {@code --add-seccomp-fd}, which needs bwrap >= 0.6.0)
+     * @param warnings what bwrap would have printed for the {@code --seccomp}s jbox removed, to
+     *                 print on stderr just before bwrap starts
      */
-    public record Rewritten(List<String> argv, List<byte[]> argsData, boolean stacked) {
+    public record Rewritten(List<String> argv, List<byte[]> argsData, boolean stacked, List<String> warnings) {
     }
 
     /**
-     * Adds jbox's filter (on {@code jboxFd}) to the user's line.
+     * Adds jbox's filter (on {@code jboxFd}) to the line, so that bwrap prints exactly what it
+     * would print for the line alone and installs jbox's filter whenever it runs a command.
      *
      * <ul>
-     * <li>No filter of the user's: {@code --seccomp JBOXFD} goes first, the line follows unchanged.
-     * <li>The user's {@code --seccomp FD} (bwrap uses the last one) and/or
-     *     {@code --add-seccomp-fd FD}: both filters are kept as {@code --add-seccomp-fd},
-     *     jbox's first (it allows {@code prctl}, as every program but the last must), the
-     *     user's after, each {@code --seccomp} converted (earlier {@code --seccomp}s, which
-     *     bwrap ignores, are dropped). A line that mixes the two kinds is left as it is, so
-     *     bwrap refuses it as it would without jbox.
-     * <li>Every {@code --args FD} on the line is replaced by {@code --args NEWFD}, whose data
-     *     ({@link Rewritten#argsData}) is FD's, with the same conversion applied.
+     * <li>bwrap exits at {@code --help}/{@code --version} or dies while parsing: the line goes
+     *     unchanged (bwrap prints its own message), plus jbox's filter right after a death that
+     *     jbox decided by reading a value, in case bwrap reads it otherwise after all.
+     * <li>No filter of the user's: {@code --seccomp JBOXFD} goes first.
+     * <li>{@code --add-seccomp-fd}s: {@code --add-seccomp-fd JBOXFD} goes first (jbox's filter
+     *     allows {@code prctl}, as every program but the last must).
+     * <li>{@code --seccomp}s: the last (the one bwrap uses) becomes {@code --add-seccomp-fd}
+     *     after jbox's; the earlier ones, which bwrap only validates and warns about, go, and
+     *     jbox prints bwrap's warning for each ({@link Rewritten#warnings}). That is exact only
+     *     when nothing before the last one can make bwrap print or die: otherwise jbox refuses.
+     * <li>Every {@code --args FD} bwrap reads is replaced by {@code --args NEWFD}, whose data
+     *     ({@link Rewritten#argsData}) is FD's, byte for byte, with the same changes.
      * </ul>
      *
-     * @param args     the user's line
-     * @param argsData the data read from each {@code --args} fd of the line
-     * @param jboxFd   the fd of jbox's filter
      * @param newArgsFd the fd that the i-th replaced {@code --args} will have
+     * @throws LaunchException when bwrap's output cannot be reproduced exactly
      */
-    public static Rewritten addFilter(List<String> args, Map<Integer, List<String>> argsData, int jboxFd,
-                                      IntFunction<Integer> newArgsFd) {
-        Scan top = scan(args);
-        // All seccomp options in bwrap's order: the line, with each --args file spliced in.
-        int seccompCount = 0;
-        int addCount = 0;
-        for (Opt o : top.options()) {
-            if (o.name().equals("--seccomp")) {
-                seccompCount++;
-            } else if (o.name().equals("--add-seccomp-fd")) {
-                addCount++;
-            } else if (o.name().equals("--args") && fd(o) != null && argsData.containsKey(fd(o))) {
-                for (Opt inner : scan(argsData.get(fd(o))).options()) {
-                    if (inner.name().equals("--seccomp")) {
-                        seccompCount++;
-                    } else if (inner.name().equals("--add-seccomp-fd")) {
-                        addCount++;
+    public static Rewritten addFilter(Walk w, int jboxFd, IntFunction<Integer> newArgsFd) throws LaunchException {
+        Map<Item, Edit> edits = new HashMap<>();
+        List<String> prefix = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        String jbox = Integer.toString(jboxFd);
+        boolean stacked = false;
+        switch (w.end()) {
+            case Exits e -> {
+            }
+            case Dies d -> {
+                if (d.guard()) {
+                    edits.put(d.at(), Edit.GUARD_AFTER);
+                }
+            }
+            case Runs r -> {
+                if (!w.userFilter()) {
+                    prefix = List.of("--seccomp", jbox);
+                } else {
+                    stacked = true;
+                    prefix = List.of("--add-seccomp-fd", jbox);
+                    List<Item> sc = w.seccomps();
+                    if (!sc.isEmpty()) {
+                        Item last = sc.getLast();
+                        if (sc.size() > 1 && w.items().indexOf(last) > w.certainUntil()) {
+                            Item unsure = w.items().get(w.certainUntil());
+                            throw new LaunchException(LaunchException.Kind.FAILED, "this line has " + sc.size()
+                                    + " --seccomp options (bwrap uses the last and warns about the others) and "
+                                    + unsure.opt().name() + " before the last, so jbox cannot reproduce bwrap's"
+                                    + " messages exactly while adding its filter; give only one --seccomp");
+                        }
+                        for (Item earlier : sc.subList(0, sc.size() - 1)) {
+                            edits.put(earlier, Edit.DROP);
+                            warnings.add(onlyLastWarning("--seccomp"));
+                        }
+                        edits.put(last, Edit.TO_ADD_SECCOMP_FD);
                     }
                 }
             }
         }
-        boolean userFilter = seccompCount + addCount > 0;
-        boolean convert = seccompCount > 0 && addCount == 0;
-        int[] seccompSeen = {0};
-        int lastSeccomp = seccompCount;
-
-        List<String> out = new ArrayList<>();
-        out.add(userFilter ? "--add-seccomp-fd" : "--seccomp");
-        out.add(Integer.toString(jboxFd));
+        List<String> out = new ArrayList<>(prefix);
         List<byte[]> newData = new ArrayList<>();
+        Map<Integer, Item> topItems = new HashMap<>();
+        List<Map<Integer, Item>> dataItems = new ArrayList<>();
+        for (int k = 0; k < w.data().size(); k++) {
+            dataItems.add(new HashMap<>());
+        }
+        for (Item it : w.items()) {
+            (it.list() < 0 ? topItems : dataItems.get(it.list())).put(it.opt().index(), it);
+        }
+        List<String> args = w.args();
         int i = 0;
-        int optIndex = 0;
-        List<Opt> opts = top.options();
         while (i < args.size()) {
-            Opt o = optIndex < opts.size() && opts.get(optIndex).index() == i ? opts.get(optIndex) : null;
-            if (o == null || i >= top.commandIndex()) {
-                out.add(args.get(i));
-                i++;
+            Item it = topItems.get(i);
+            if (it == null) {
+                out.add(args.get(i++));
                 continue;
             }
-            optIndex++;
-            int next = i + 1 + o.values().size();
-            if (o.name().equals("--args") && fd(o) != null && argsData.containsKey(fd(o))) {
-                List<String> data = argsData.get(fd(o));
-                List<String> rewritten = convert ? convertSeccomp(data, seccompSeen, lastSeccomp) : data;
+            Opt o = it.opt();
+            Integer k = w.argsDataOf().get(i);
+            if (k != null) {
                 out.add("--args");
                 out.add(Integer.toString(newArgsFd.apply(newData.size())));
-                newData.add(joinArgsData(rewritten));
-            } else if (convert && o.name().equals("--seccomp")) {
-                seccompSeen[0]++;
-                if (seccompSeen[0] == lastSeccomp) {
-                    out.add("--add-seccomp-fd");
-                    out.addAll(o.values());
-                } // an earlier --seccomp: bwrap would ignore it, so it goes
+                newData.add(joinArgsData(edit(w.data().get(k), dataItems.get(k), edits, jbox)));
             } else {
-                out.addAll(args.subList(i, next));
+                apply(out, o, edits.get(it), jbox);
             }
-            i = next;
+            i = o.index() + 1 + o.values().size();
         }
-        return new Rewritten(out, newData, userFilter);
+        return new Rewritten(out, newData, stacked, warnings);
     }
 
-    private static List<String> convertSeccomp(List<String> data, int[] seen, int last) {
-        Scan s = scan(data);
+    private enum Edit { DROP, TO_ADD_SECCOMP_FD, GUARD_AFTER }
+
+    private static List<String> edit(List<String> list, Map<Integer, Item> items, Map<Item, Edit> edits, String jbox) {
         List<String> out = new ArrayList<>();
         int i = 0;
-        int optIndex = 0;
-        while (i < data.size()) {
-            Opt o = optIndex < s.options().size() && s.options().get(optIndex).index() == i
-                    ? s.options().get(optIndex) : null;
-            if (o == null || i >= s.commandIndex()) {
-                out.add(data.get(i));
-                i++;
+        while (i < list.size()) {
+            Item it = items.get(i);
+            if (it == null) {
+                out.add(list.get(i++));
                 continue;
             }
-            optIndex++;
-            int next = i + 1 + o.values().size();
-            if (o.name().equals("--seccomp")) {
-                seen[0]++;
-                if (seen[0] == last) {
-                    out.add("--add-seccomp-fd");
-                    out.addAll(o.values());
-                }
-            } else {
-                out.addAll(data.subList(i, next));
-            }
-            i = next;
+            apply(out, it.opt(), edits.get(it), jbox);
+            i = it.opt().index() + 1 + it.opt().values().size();
         }
         return out;
+    }
+
+    private static void apply(List<String> out, Opt o, Edit e, String jbox) {
+        if (e == Edit.DROP) {
+            return;
+        }
+        out.add(e == Edit.TO_ADD_SECCOMP_FD ? "--add-seccomp-fd" : o.name());
+        out.addAll(o.values());
+        if (e == Edit.GUARD_AFTER) {
+            out.add("--add-seccomp-fd");
+            out.add(jbox);
+        }
     }
 }

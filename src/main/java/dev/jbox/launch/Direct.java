@@ -3,9 +3,9 @@ package dev.jbox.launch;
 import dev.jbox.nativ.NativeException;
 import dev.jbox.nativ.Posix;
 import dev.jbox.seccomp.Program;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * {@code run --no-namespaces}: for containers where bwrap cannot create namespaces. No
@@ -19,35 +19,9 @@ public final class Direct {
     private Direct() {
     }
 
-    /** The command's absolute path: as a shell finds it on the host (127 / 126 otherwise). */
+    /** The command's absolute path: as a shell finds it on the host ({@link CommandLookup}; 127 / 126 otherwise). */
     public static Path resolve(String cmd, String pathEnv, Path cwd) throws LaunchException {
-        if (cmd.isEmpty()) {
-            throw new LaunchException(LaunchException.Kind.NOT_FOUND, "command not found: '' (empty command)");
-        }
-        if (cmd.contains("/")) {
-            Path p = cwd.resolve(cmd).normalize();
-            if (!Files.exists(p)) {
-                throw new LaunchException(LaunchException.Kind.NOT_FOUND, cmd + ": no such file");
-            }
-            if (Files.isDirectory(p) || !Files.isExecutable(p)) {
-                throw new LaunchException(LaunchException.Kind.NOT_EXECUTABLE, cmd + ": not executable");
-            }
-            return p;
-        }
-        boolean sawNonExecutable = false;
-        for (String dir : (pathEnv == null ? "/usr/local/bin:/usr/bin:/bin" : pathEnv).split(":", -1)) {
-            Path p = (dir.isEmpty() ? cwd : cwd.resolve(dir)).resolve(cmd);
-            if (Files.isRegularFile(p)) {
-                if (Files.isExecutable(p)) {
-                    return p;
-                }
-                sawNonExecutable = true;
-            }
-        }
-        if (sawNonExecutable) {
-            throw new LaunchException(LaunchException.Kind.NOT_EXECUTABLE, cmd + ": found in PATH but not executable");
-        }
-        throw new LaunchException(LaunchException.Kind.NOT_FOUND, cmd + ": command not found in PATH");
+        return CommandLookup.find(cmd, pathEnv, cwd.toString(), p -> Optional.of(Path.of(p).normalize()), "");
     }
 
     /**

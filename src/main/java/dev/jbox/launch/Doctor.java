@@ -1,5 +1,11 @@
 package dev.jbox.launch;
 
+import dev.jbox.arch.Arch;
+import dev.jbox.policy.Action;
+import dev.jbox.seccomp.Emulator;
+import dev.jbox.seccomp.Program;
+import dev.jbox.seccomp.Ret;
+import dev.jbox.seccomp.SeccompData;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -42,9 +48,14 @@ public final class Doctor {
      * @param root     whether jbox runs as root
      * @param trialArgs bwrap's arguments for the trial, before the filter and the command
      * @param filterBytes the filter for the trial ({@code --seccomp 0}, on stdin), if any
+     * @param profile   the profile a launch applies here without options (name and where the
+     *                  choice came from, e.g. "minimal (default)")
+     * @param filter    that profile's filter; empty when it is "none"
+     * @param nestedFilter the nested preset's filter, for the trial of a sandbox inside a sandbox
      */
     public record Inputs(Path proc, Map<String, String> env, boolean root, List<String> trialArgs,
-                         Optional<byte[]> filterBytes) {
+                         Optional<byte[]> filterBytes, String profile, Optional<Program> filter,
+                         Optional<byte[]> nestedFilter) {
     }
 
     /** Runs every check in order. */
@@ -56,6 +67,7 @@ public final class Doctor {
         jdk(out);
         tiocsti(in, out);
         trial(in, bwrap, out);
+        nested(in, bwrap, out);
         return out;
     }
 
@@ -223,16 +235,118 @@ public final class Doctor {
             out.add(new Check("trial", title, Status.FAIL, "not tried: no bwrap", "install bubblewrap"));
             return;
         }
+        Run r = bwrapRun(bwrap.get(), in.trialArgs(), in.filterBytes(), List.of("true"));
+        if (r.exit() == 0) {
+            out.add(new Check("trial", title, Status.OK, "a sandbox started and ran 'true' in " + r.ms() + " ms"
+                    + (in.filterBytes().isPresent() ? ", under the minimal filter" : ""), ""));
+        } else if (r.exit() < 0) {
+            out.add(new Check("trial", title, Status.FAIL, r.output(), r.output().startsWith("cannot run")
+                    ? "reinstall bubblewrap" : ""));
+        } else {
+            out.add(new Check("trial", title, Status.FAIL, "bwrap " + r.describe().replaceFirst("^exit", "exited"),
+                    explain(r.output(), in.root())));
+        }
+    }
+
+    // ------------------------------------------------------------------ nested sandboxes
+
+    /** A call a nested sandbox starts with, as the finding names it. */
+    private record NestedCall(String label, String syscall, long arg0) {
+    }
+
+    private static final long CLONE_NEWUSER = 0x10000000L;
+
+    private static final List<NestedCall> NESTED_CALLS = List.of(
+            new NestedCall("unshare(CLONE_NEWUSER)", "unshare", CLONE_NEWUSER),
+            new NestedCall("clone(CLONE_NEWUSER)", "clone", CLONE_NEWUSER),
+            new NestedCall("mount", "mount", 0));
+
+    /** Whether the profile in effect lets a command build a sandbox of its own, and a real trial of one. */
+    private static void nested(Inputs in, Optional<Path> bwrap, List<Check> out) {
+        String title = "nested sandboxes (bwrap, srt, rootless podman, browsers inside jbox)";
+        List<String> refused = new ArrayList<>();
+        if (in.filter().isPresent()) {
+            Arch arch = Arch.host();
+            for (NestedCall c : NESTED_CALLS) {
+                int nr = arch.syscalls().number(c.syscall()).orElseThrow();
+                int ret = Emulator.run(in.filter().get(), SeccompData.of(arch, nr, c.arg0()));
+                if (!Ret.decode(ret).equals(Action.ALLOW)) {
+                    refused.add(c.label() + " -> " + Ret.describe(ret));
+                }
+            }
+        }
+        Trial trial = nestedTrial(in, bwrap);
+        String tried = trial.sentence();
+        if (!refused.isEmpty()) {
+            out.add(new Check("nested", title, Status.INFO, "profile " + in.profile() + " refuses "
+                    + String.join(", ", refused) + ": a command that builds a sandbox of its own fails inside jbox "
+                    + "(srt: 'apply-seccomp: unshare(CLONE_NEWUSER): Operation not permitted'; bwrap: 'No permissions "
+                    + "to create new namespace', which blames the kernel but is jbox's rule). " + tried,
+                    "for such commands use the nested preset, which keeps the rest of minimal's rules: "
+                            + "'jbox run --profile nested -- CMD', or with jbox installed as bwrap 'JBOX_PROFILE=nested "
+                            + "srt ...'; see docs/COMPAT.md"));
+        } else {
+            out.add(new Check("nested", title, trial.started() ? Status.OK : Status.WARN,
+                    "profile " + in.profile() + (in.filter().isEmpty() ? " applies no filter" : " allows "
+                            + "unshare(CLONE_NEWUSER), clone(CLONE_NEWUSER) and mount") + ". " + tried,
+                    trial.started() ? "" : "see the userns check; nested user namespaces may be "
+                            + "limited (user.max_user_namespaces) or refused by an outer filter"));
+        }
+    }
+
+    /**
+     * The outer sandbox of the nested trial: a client's own line, as srt and other clients pass
+     * it to jbox installed as bwrap. It has a user namespace of its own also for root: 'run' as
+     * root drops every capability without one, and the kernel (>= 5.12) then refuses a nested
+     * namespace that maps uid 0, as bwrap run by uid 0 does, whatever the filter.
+     */
+    static final List<String> NESTED_OUTER = List.of("--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
+            "--unshare-user", "--unshare-pid", "--unshare-net", "--die-with-parent");
+
+    /** How the nested trial went, in one sentence. */
+    private record Trial(boolean started, String sentence) {
+    }
+
+    /** Starts bwrap inside a sandbox under the nested preset. */
+    private static Trial nestedTrial(Inputs in, Optional<Path> bwrap) {
+        if (bwrap.isEmpty() || in.nestedFilter().isEmpty()) {
+            return new Trial(false, "Not tried: no bwrap.");
+        }
+        List<String> cmd = List.of(bwrap.get().toString(), "--ro-bind", "/", "/", "--unshare-user", "--unshare-net",
+                "true");
+        Run r = bwrapRun(bwrap.get(), NESTED_OUTER, in.nestedFilter(), cmd);
+        String how = "(bwrap " + String.join(" ", NESTED_OUTER) + " --seccomp FD -- bwrap --ro-bind / / --unshare-user "
+                + "--unshare-net true)";
+        String asRoot = in.root() ? " As root, 'jbox run' drops every capability without a user namespace of its own, "
+                + "so there a nested bwrap (which maps uid 0) is refused by the kernel whatever the profile: run it "
+                + "unprivileged, or through 'jbox bwrap' with --unshare-user, as srt does." : "";
+        if (r.exit() == 0) {
+            return new Trial(true, "A sandbox inside a sandbox " + how + " started under the nested preset in " + r.ms()
+                    + " ms." + asRoot);
+        }
+        return new Trial(false, "Under the nested preset, a sandbox inside a sandbox " + how + " failed too ("
+                + r.describe() + "): nested sandboxes cannot start here whatever the profile.");
+    }
+
+    /** One bwrap run: exit status (-1: did not run), what it printed, how long it took. */
+    private record Run(int exit, String output, long ms) {
+        String describe() {
+            return exit < 0 ? output : "exit " + exit + (output.isEmpty() ? "" : ": " + output.replace('\n', ' '));
+        }
+    }
+
+    /** {@code bwrap ARGS [--seccomp 0] -- CMD}, the filter on stdin. */
+    private static Run bwrapRun(Path bwrap, List<String> args, Optional<byte[]> filterBytes, List<String> cmd) {
         List<String> argv = new ArrayList<>();
-        argv.add(bwrap.get().toString());
-        argv.addAll(in.trialArgs());
+        argv.add(bwrap.toString());
+        argv.addAll(args);
         Path filter = null;
         try {
             ProcessBuilder pb = new ProcessBuilder();
-            if (in.filterBytes().isPresent()) {
+            if (filterBytes.isPresent()) {
                 // bwrap reads the filter from stdin: ProcessBuilder passes no other fds
                 filter = Files.createTempFile("jbox-doctor-", ".bpf");
-                Files.write(filter, in.filterBytes().get());
+                Files.write(filter, filterBytes.get());
                 argv.add("--seccomp");
                 argv.add("0");
                 pb.redirectInput(filter.toFile());
@@ -240,7 +354,7 @@ public final class Doctor {
                 pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
             }
             argv.add("--");
-            argv.add("true");
+            argv.addAll(cmd);
             pb.command(argv).redirectErrorStream(true);
             long t0 = System.nanoTime();
             Process p = pb.start();
@@ -250,23 +364,14 @@ public final class Doctor {
             }
             if (!p.waitFor(20, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                out.add(new Check("trial", title, Status.FAIL, "bwrap did not finish within 20 s", ""));
-                return;
+                return new Run(-1, "bwrap did not finish within 20 s", 0);
             }
-            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-            if (p.exitValue() == 0) {
-                out.add(new Check("trial", title, Status.OK, "a sandbox started and ran 'true' in " + ms + " ms"
-                        + (in.filterBytes().isPresent() ? ", under the minimal filter" : ""), ""));
-            } else {
-                out.add(new Check("trial", title, Status.FAIL,
-                        "bwrap exited " + p.exitValue() + (output.isEmpty() ? "" : ": " + output.replace('\n', ' ')),
-                        explain(output, in.root())));
-            }
+            return new Run(p.exitValue(), output, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
         } catch (IOException e) {
-            out.add(new Check("trial", title, Status.FAIL, "cannot run bwrap: " + e.getMessage(), "reinstall bubblewrap"));
+            return new Run(-1, "cannot run bwrap: " + e.getMessage(), 0);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            out.add(new Check("trial", title, Status.FAIL, "interrupted", ""));
+            return new Run(-1, "interrupted", 0);
         } finally {
             if (filter != null) {
                 try {

@@ -20,7 +20,7 @@ public final class Launcher {
     }
 
     /** Environment variables that carry jbox's own state and must not reach the command. */
-    static final List<String> PRIVATE_ENV = List.of("JBOX_CALLER_FDS", "JBOX_NOFILE_SOFT", "JBOX_SELF");
+    static final List<String> PRIVATE_ENV = List.of("JBOX_CALLER_FDS", "JBOX_NOFILE_SOFT", "JBOX_SELF", "JBOX_ARGV0");
 
     /**
      * What to exec.
@@ -106,6 +106,15 @@ public final class Launcher {
             }
         }
         return java.util.Collections.unmodifiableMap(out);
+    }
+
+    /**
+     * Whether jbox runs with effective uid 0 (then bwrap keeps its capabilities unless told
+     * {@code --cap-drop ALL}). The kernel's answer, never {@code user.name}, which the
+     * environment can set ({@code JAVA_TOOL_OPTIONS=-Duser.name=nobody}).
+     */
+    public static boolean runningAsRoot() {
+        return Posix.geteuid() == 0;
     }
 
     /** The command's environment: jbox's own minus jbox's private variables. */

@@ -30,15 +30,30 @@ public final class PassThrough {
     /**
      * What to exec.
      *
+     * @param argv0     bwrap's argv[0] ({@link #argv0})
      * @param bwrap     the real bwrap
      * @param userArgs  the user's bwrap arguments, verbatim
      * @param filter    jbox's filter, or empty for none
      * @param callerFds the caller's open fds, if recorded
      */
-    public record Request(Path bwrap, List<String> userArgs, Optional<Program> filter, Optional<Set<Integer>> callerFds) {
+    public record Request(String argv0, Path bwrap, List<String> userArgs, Optional<Program> filter,
+                          Optional<Set<Integer>> callerFds) {
         public Request {
             userArgs = List.copyOf(userArgs);
         }
+    }
+
+    /**
+     * The {@code argv[0]} bwrap gets: the name jbox was started by ({@code JBOX_ARGV0}, set by
+     * {@code scripts/jbox}) when that is {@code bwrap} or a path ending in {@code /bwrap} (a link
+     * to jbox installed as bwrap, or {@code exec -a}), so that bwrap's usage text names what the
+     * caller ran; else {@code bwrap}.
+     */
+    public static String argv0(String invokedAs) {
+        if (invokedAs != null && (invokedAs.equals("bwrap") || invokedAs.endsWith("/bwrap"))) {
+            return invokedAs;
+        }
+        return "bwrap";
     }
 
     /** Parses {@code JBOX_CALLER_FDS} ("0 1 2 7"); empty if unset or malformed. */
@@ -67,27 +82,21 @@ public final class PassThrough {
         List<Integer> opened = new ArrayList<>();
         try {
             List<String> argv = new ArrayList<>();
-            argv.add("bwrap");
+            argv.add(req.argv0());
             Set<Integer> keep = new LinkedHashSet<>();
-            BwrapLine.Scan scan = BwrapLine.scan(req.userArgs());
             Map<Integer, List<String>> argsData = new HashMap<>();
-            if (req.userArgs().isEmpty() || scan.exitsEarly() || req.filter().isEmpty()) {
-                // no command will run (bwrap prints usage, help or its version), or no filter: verbatim
+            Set<Integer> drained = Set.of();
+            List<String> warnings = List.of();
+            if (req.userArgs().isEmpty() || req.filter().isEmpty()) {
+                // no command will run (bwrap prints its usage), or no filter: bwrap reads the line itself
                 argv.addAll(req.userArgs());
             } else {
-                for (int fd : BwrapLine.argsFds(req.userArgs())) {
-                    if (!argsData.containsKey(fd)) {
-                        try {
-                            argsData.put(fd, BwrapLine.splitArgsData(Posix.readAll(fd)));
-                        } catch (NativeException e) {
-                            // bwrap will report "Can't read --args data" itself
-                        }
-                    }
-                }
+                BwrapLine.Walk walk = BwrapLine.walk(req.userArgs(), fd -> readArgs(fd, req.callerFds(), argsData));
+                drained = walk.drainedFds();
                 int jboxFd = Posix.sealedFilterFd("jbox-seccomp", req.filter().get().packed());
                 opened.add(jboxFd);
                 // First pass with placeholder fds, to learn the data; then the real fds.
-                BwrapLine.Rewritten draft = BwrapLine.addFilter(req.userArgs(), argsData, jboxFd, i -> -1 - i);
+                BwrapLine.Rewritten draft = BwrapLine.addFilter(walk, jboxFd, i -> -1 - i);
                 if (draft.stacked()) {
                     BwrapVersion v = version.get(req.bwrap());
                     if (!v.canStackFilters()) {
@@ -103,8 +112,9 @@ public final class PassThrough {
                     opened.add(fd);
                     dataFds.add(fd);
                 }
-                BwrapLine.Rewritten done = BwrapLine.addFilter(req.userArgs(), argsData, jboxFd, dataFds::get);
+                BwrapLine.Rewritten done = BwrapLine.addFilter(walk, jboxFd, dataFds::get);
                 argv.addAll(done.argv());
+                warnings = done.warnings();
                 keep.add(jboxFd);
                 keep.addAll(dataFds);
             }
@@ -113,11 +123,17 @@ public final class PassThrough {
                 named.addAll(BwrapLine.namedFds(req.userArgs(), argsData));
                 return named;
             }));
-            for (int drained : argsData.keySet()) {
-                keep.remove(drained);
-                Posix.close(drained); // bwrap closes an --args fd after reading it; we have read it
+            for (int fd : drained) {
+                keep.remove(fd);
+                Posix.close(fd); // bwrap closes an --args fd after reading it; jbox has read it
             }
             Launcher.prepareForExec(nofileSoft, keep.stream().mapToInt(Integer::intValue).toArray());
+            // What bwrap would have printed for the --seccomps jbox took out, where bwrap prints it:
+            // before anything else (addFilter refuses a line where something could come first).
+            for (String w : warnings) {
+                System.err.println(w);
+            }
+            System.err.flush();
             Posix.execve(req.bwrap().toString(), argv, env);
             throw new LaunchException(LaunchException.Kind.FAILED, "execve returned without an error");
         } catch (NativeException e) {
@@ -129,6 +145,30 @@ public final class PassThrough {
                 }
             }
             throw new LaunchException(LaunchException.Kind.FAILED, "cannot start bwrap: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reads an {@code --args} fd for {@link BwrapLine#walk}, or refuses: jbox must read exactly
+     * what bwrap would, so an fd the caller did not pass (the JVM's own, or none: jbox's fds
+     * could take its number), one read twice (bwrap closes it after the first read) or a
+     * failed read ends the launch.
+     */
+    private static byte[] readArgs(int fd, Optional<Set<Integer>> callerFds, Map<Integer, List<String>> seen)
+            throws LaunchException {
+        if (seen.containsKey(fd)) {
+            throw new LaunchException(LaunchException.Kind.FAILED, "--args " + fd + " is read twice (bwrap closes"
+                    + " an --args fd after reading it); refusing to guess what bwrap would read the second time");
+        }
+        if (callerFds.isPresent() && !callerFds.get().contains(fd)) {
+            throw new LaunchException(LaunchException.Kind.FAILED, "--args " + fd + ": fd " + fd + " is not open");
+        }
+        try {
+            byte[] data = Posix.readAll(fd);
+            seen.put(fd, BwrapLine.splitArgsData(data));
+            return data;
+        } catch (NativeException e) {
+            throw new LaunchException(LaunchException.Kind.FAILED, "--args " + fd + ": cannot read: " + e.getMessage(), e);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.jbox.nativ;
 
+import dev.jbox.arch.Arch;
 import dev.jbox.nativ.gen.Libc;
 import dev.jbox.nativ.gen.posix_spawn_file_actions_t;
 import dev.jbox.nativ.gen.posix_spawnattr_t;
@@ -125,32 +126,40 @@ public final class Posix {
     /**
      * The syscall numbers of the calls made through {@link Syscall}: x86_64's table, and the
      * generic table that aarch64 and riscv64 share. (The generated SYS_* constants are the
-     * numbers of the machine jextract ran on, so they cannot serve here.)
+     * numbers of the machine jextract ran on, so they cannot serve here; reading
+     * {@link Arch#syscalls()} would load a table on every launch. A test holds these numbers
+     * against every native architecture's table.)
      */
     enum Sys {
         READ(0, 63), WRITE(1, 64), CLOSE(3, 57), LSEEK(8, 62), RT_SIGPROCMASK(14, 135), GETPID(39, 172), EXECVE(59, 221),
-        WAIT4(61, 260), KILL(62, 129), FCNTL(72, 25), PRCTL(157, 167), PIPE2(293, 59), PRLIMIT64(302, 261),
+        WAIT4(61, 260), KILL(62, 129), FCNTL(72, 25), GETEUID(107, 175), PRCTL(157, 167), PIPE2(293, 59), PRLIMIT64(302, 261),
         SECCOMP(317, 277), MEMFD_CREATE(319, 279), CLOSE_RANGE(436, 436);
 
+        private final int x8664;
+        private final int generic;
+        /** The number on the host ({@link Arch#host()}, which refuses a host jbox does not run on). */
         final long nr;
         final String call;
 
         Sys(int x8664, int generic) {
-            this.nr = x86() ? x8664 : generic;
+            this.x8664 = x8664;
+            this.generic = generic;
+            this.nr = nr(Arch.host());
             this.call = name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /** This call's number on a native architecture. */
+        int nr(Arch a) {
+            return switch (a) {
+                case X86_64 -> x8664;
+                case AARCH64, RISCV64 -> generic;
+                case X32, I386, ARM -> throw new IllegalArgumentException(
+                        "jbox's native layer does not run as " + a.id() + " (a compat ABI)");
+            };
         }
     }
 
     // ------------------------------------------------------------------ raw calls (throw on -1)
-
-    private static boolean x86() {
-        return switch (System.getProperty("os.arch")) {
-            case "amd64", "x86_64" -> true;
-            case "aarch64", "riscv64" -> false;
-            default -> throw new IllegalStateException("jbox's native layer supports x86_64, aarch64 and riscv64, not "
-                    + System.getProperty("os.arch"));
-        };
-    }
 
     /** {@code syscall(call, a1..a5)}: the raw result; -1 with errno in {@code st} on failure. */
     private static long raw(MemorySegment st, Sys call, long a1, long a2, long a3, long a4, long a5) {
@@ -745,6 +754,17 @@ public final class Posix {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment st = callState(arena);
             sys(st, Sys.KILL, pid, sig, 0, 0, 0);
+        }
+    }
+
+    /**
+     * geteuid(): whether jbox runs as root is a fact of the process, never of a Java
+     * property ({@code user.name} comes from the environment and {@code -Duser.name=} can
+     * set it). geteuid cannot fail.
+     */
+    public static int geteuid() {
+        try (Arena arena = Arena.ofConfined()) {
+            return (int) raw(callState(arena), Sys.GETEUID, 0, 0, 0, 0, 0);
         }
     }
 

@@ -27,7 +27,7 @@ public record Policy(
         Action badArchAction) {
 
     /**
-     * x32 calls share x86_64's audit arch and arrive as {@code nr | 0x40000000}. jbox
+     * x32 calls share x86_64's audit arch and arrive as {@code nr |} {@link dev.jbox.arch.Arch#X32_SYSCALL_BIT}. jbox
      * answers them as a kernel built without x32 does (ENOSYS), so they never reach a
      * syscall that the native rules were meant to filter; {@code 0xFFFFFFFF} (the "no
      * syscall" a tracer writes) is not an x32 call.
@@ -64,10 +64,6 @@ public record Policy(
                 .toList();
         return new Policy(name + " (complain)", defaultAction.denies() ? Action.LOG : defaultAction, logged, scope,
                 futureAction.map(a -> a.denies() ? Action.LOG : a), badArchAction.denies() ? Action.LOG : badArchAction);
-    }
-
-    public Policy withRules(List<Rule> newRules) {
-        return new Policy(name, defaultAction, newRules, scope, futureAction, badArchAction);
     }
 
     /** The rules for one syscall name, in priority order. */

@@ -23,8 +23,7 @@ public final class Reference {
         Arch abi;
         if (auditArch == nativeArch.auditArch()) {
             abi = nativeArch;
-            long unr = nr & 0xFFFFFFFFL;
-            if (nativeArch == Arch.X86_64 && unr >= 0x40000000L && unr != 0xFFFFFFFFL) {
+            if (nativeArch == Arch.X86_64 && Arch.isX32Number(nr)) {
                 return new Verdict(Policy.X32_ACTION, Optional.empty(), "x32 syscall number");
             }
         } else if (p.scope() == ArchScope.NATIVE_COMPAT && nativeArch.compat().isPresent()

@@ -17,11 +17,16 @@ import java.util.Map;
  * <ul>
  * <li>Identical instructions with identical successors are made once and shared.</li>
  * <li>A conditional jump farther than 255 instructions goes through a {@code JA} (32-bit
- *     offset), or, when its target is a RET, to a fresh copy of that RET (one instruction
- *     fewer at run time).</li>
+ *     offset), or, when its target is a RET, to a copy of that RET (one instruction fewer
+ *     at run time); later far jumps to the same place reuse that trampoline while it is
+ *     within their reach.</li>
  * <li>A straight-line instruction whose successor is not the node made just before it gets
  *     a {@code JA} (or a copied RET) in between.</li>
+ * <li>{@link #holding} answers "A already holds this word, where does this target's code
+ *     continue?" from the successor recorded for each load, not from node numbering.</li>
  * </ul>
+ *
+ * <p>CodeGenTest checks each of these against the graph the calls describe.
  */
 final class CodeGen {
 
@@ -39,6 +44,8 @@ final class CodeGen {
     }
 
     private final List<Insn> nodes = new ArrayList<>();
+    /** For a straight-line node, the node it leads to (which a JA or a RET copy may stand between); else -1. */
+    private final List<Integer> successors = new ArrayList<>();
     private final Map<Key, Integer> memo = new HashMap<>();
 
     int size() {
@@ -54,6 +61,22 @@ final class CodeGen {
         return memo.computeIfAbsent(new Key(RET | K, k, -1, -1), key -> add(Insn.stmt(RET | K, k)));
     }
 
+    /** {@code A = } the seccomp_data word at {@code offset}, followed by {@code next}. */
+    int load(int offset, int next) {
+        return stmt(LD | W | ABS, offset, next);
+    }
+
+    /**
+     * Where to go instead of {@code target} from a place where A already holds the
+     * seccomp_data word at {@code offset}: past the target's own load of that word when it
+     * starts with one, else the target itself. (A's value on arrival is the caller's
+     * knowledge; the code made here only has to agree with it.)
+     */
+    int holding(int offset, int target) {
+        Insn in = nodes.get(target);
+        return in.code() == (LD | W | ABS) && in.k() == offset ? successors.get(target) : target;
+    }
+
     /** A straight-line instruction (load, ALU) followed by {@code next}. */
     int stmt(int code, int k, int next) {
         Key key = new Key(code, k, next, -1);
@@ -62,9 +85,10 @@ final class CodeGen {
             return known;
         }
         if (next != nodes.size() - 1) {
-            reach(next); // leaves an adjacent RET copy or JA
+            adjacent(next); // a RET copy or JA right before this node
         }
         int node = add(Insn.stmt(code, k));
+        successors.set(node, next);
         memo.put(key, node);
         return node;
     }
@@ -100,7 +124,7 @@ final class CodeGen {
      * reaches (a load that every jump into it skips, because A already holds that word)
      * are dropped; removing them only shortens jumps, so every offset still fits.
      */
-    Program finish(int entry, List<dev.jbox.arch.Arch> arches) {
+    List<Insn> finish(int entry) {
         if (entry != nodes.size() - 1) {
             entry = jumpAlways(entry);
         }
@@ -147,7 +171,7 @@ final class CodeGen {
             }
             out.add(in);
         }
-        return new Program(out, arches);
+        return out;
     }
 
     /** Distance of a jump made next (as node {@code size()}) to {@code target}. */
@@ -155,15 +179,30 @@ final class CodeGen {
         return nodes.size() - target - 1;
     }
 
-    /** A node close by that behaves like {@code target}: a copy of a RET, else a JA. */
+    /**
+     * A node within a conditional jump's reach that behaves like {@code target}: the
+     * newest copy of the RET or JA to it when that one is near enough (so far jumps to one
+     * place share a trampoline), else a new one.
+     */
     private int reach(int target) {
-        Insn in = nodes.get(target);
-        if (in.isReturn()) {
-            int copy = add(in);
-            memo.put(new Key(RET | K, in.k(), -1, -1), copy); // later jumps prefer the nearest copy
-            return copy;
+        Integer near = memo.get(trampolineKey(target));
+        if (near != null && distance(near) <= 255) {
+            return near;
         }
-        return jumpAlways(target);
+        return adjacent(target);
+    }
+
+    /** A new node, made next, that behaves like {@code target}: a copy of a RET, else a JA to it. */
+    private int adjacent(int target) {
+        Insn in = nodes.get(target);
+        int node = in.isReturn() ? add(in) : jumpAlways(target);
+        memo.put(trampolineKey(target), node); // later jumps prefer the nearest copy
+        return node;
+    }
+
+    private Key trampolineKey(int target) {
+        Insn in = nodes.get(target);
+        return in.isReturn() ? new Key(in.code(), in.k(), -1, -1) : new Key(JMP | JA, 0, target, -1);
     }
 
     private int jumpAlways(int target) {
@@ -175,6 +214,7 @@ final class CodeGen {
 
     private int add(Insn in) {
         nodes.add(in);
+        successors.add(-1);
         return nodes.size() - 1;
     }
 }

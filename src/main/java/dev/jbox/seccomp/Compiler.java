@@ -29,7 +29,7 @@ import java.util.TreeMap;
  * NATIVE:
  *   A = nr
  *   balanced search over ranges of numbers with the same outcome; on x86_64 the
- *   x32 range [0x40000000, 0xfffffffe] is one of them; leaves are RETs or argument checks
+ *   x32 range [X32_SYSCALL_BIT, 0xfffffffe] is one of them; leaves are RETs or argument checks
  * COMPAT:
  *   the same, with the compat ABI's numbers and 32-bit arguments
  * </pre>
@@ -38,9 +38,6 @@ import java.util.TreeMap;
  * the kernel's constant-action cache skips the filter for it.
  */
 public final class Compiler {
-
-    /** First x32 syscall number ({@code __X32_SYSCALL_BIT}). */
-    public static final long X32_BASE = 0x40000000L;
 
     private static final long U32_MAX = 0xFFFFFFFFL;
 
@@ -62,18 +59,17 @@ public final class Compiler {
         if (policy.scope() == ArchScope.NATIVE_COMPAT) {
             nativeArch.compat().ifPresent(arches::add);
         }
-        Program p = new Compiler(policy).build(arches);
-        if (p.length() > Bpf.MAXINSNS) {
-            throw new CompileException("profile '" + policy.name() + "' compiles to " + p.length()
+        List<Insn> insns = new Compiler(policy).build(arches);
+        if (insns.size() > Bpf.MAXINSNS) {
+            throw new CompileException("profile '" + policy.name() + "' compiles to " + insns.size()
                     + " instructions for " + nativeArch.id() + "; the kernel accepts at most " + Bpf.MAXINSNS);
         }
         try {
-            Verifier.verify(p);
+            return Program.of(insns, arches);
         } catch (InvalidProgramException e) {
             // A compiler bug, never a user error: fail closed and loudly.
             throw new IllegalStateException("compiler produced an invalid program: " + e.getMessage(), e);
         }
-        return p;
     }
 
     private static String nativeOf(Arch compat) {
@@ -96,17 +92,17 @@ public final class Compiler {
         return out;
     }
 
-    private Program build(List<Arch> arches) {
+    private List<Insn> build(List<Arch> arches) {
         int bad = gen.ret(Ret.encode(policy.badArchAction()));
         // Blocks are made last-first so the native one ends up right after the arch checks.
         int next = bad;
         for (int i = arches.size() - 1; i >= 0; i--) {
             Arch abi = arches.get(i);
-            int block = gen.stmt(LD | W | ABS, SeccompData.OFFSET_NR, dispatch(abi, i == 0));
+            int block = gen.load(SeccompData.OFFSET_NR, dispatch(abi, i == 0));
             next = gen.jump(JMP | JEQ | K, abi.auditArch(), block, next);
         }
-        int entry = gen.stmt(LD | W | ABS, SeccompData.OFFSET_ARCH, next);
-        return gen.finish(entry, arches);
+        int entry = gen.load(SeccompData.OFFSET_ARCH, next);
+        return gen.finish(entry);
     }
 
     // ---- numbers -> outcomes -------------------------------------------------------------
@@ -120,7 +116,7 @@ public final class Compiler {
         policy.futureAction().ifPresent(a ->
                 paintRange(paint, (table.maxNumber() & U32_MAX) + 1, U32_MAX - 1, new Outcome.Fixed(a)));
         if (isNative && abi == Arch.X86_64) {
-            paintRange(paint, X32_BASE, U32_MAX - 1, new Outcome.Fixed(Policy.X32_ACTION));
+            paintRange(paint, Arch.X32_SYSCALL_BIT, U32_MAX - 1, new Outcome.Fixed(Policy.X32_ACTION));
         }
         // Numbers the table knows but the future range covers (arm's private calls at
         // 0x0f0000+) are known calls: they get the default unless a rule says otherwise.
@@ -283,15 +279,15 @@ public final class Compiler {
             case GT, GE -> {
                 // hi > vhi: true; hi == vhi: decided by lo; else false
                 int low = word(c.op(), lo, vlo, -1, -1, ok, fail);
-                int hiEq = gen.jump(JMP | JEQ | K, vhi, low, holding(fail, hi));
-                yield load(hi, gen.jump(JMP | JGT | K, vhi, holding(ok, hi), hiEq));
+                int hiEq = gen.jump(JMP | JEQ | K, vhi, low, gen.holding(hi, fail));
+                yield gen.load(hi, gen.jump(JMP | JGT | K, vhi, gen.holding(hi, ok), hiEq));
             }
             case LT, LE -> {
                 // LT is the negation of GE, LE of GT
                 Op neg = c.op() == Op.LT ? Op.GE : Op.GT;
                 int low = word(neg, lo, vlo, -1, -1, fail, ok);
-                int hiEq = gen.jump(JMP | JEQ | K, vhi, low, holding(ok, hi));
-                yield load(hi, gen.jump(JMP | JGT | K, vhi, holding(fail, hi), hiEq));
+                int hiEq = gen.jump(JMP | JEQ | K, vhi, low, gen.holding(hi, ok));
+                yield gen.load(hi, gen.jump(JMP | JGT | K, vhi, gen.holding(hi, fail), hiEq));
             }
             case MASKED_EQ -> {
                 int mlo = (int) c.mask();
@@ -309,14 +305,32 @@ public final class Compiler {
     /**
      * One 32-bit comparison: load the word at {@code offset}, keep the bits of
      * {@code widthMask} (and of {@code mask} for MASKED_EQ), compare with {@code k}.
+     * An equality under a mask becomes one {@code JSET} when the value is 0 or the mask is
+     * the one bit the value sets (Chromium's bpf_dsl does the same): no AND, and A keeps
+     * the word.
      */
     private int word(Op op, int offset, int k, int mask, int widthMask, int ok, int fail) {
         int m = op == Op.MASKED_EQ ? mask : widthMask;
+        if (m != -1 && (op == Op.EQ || op == Op.NE || op == Op.MASKED_EQ)) {
+            int equal = op == Op.NE ? fail : ok;
+            int differ = op == Op.NE ? ok : fail;
+            if ((k & ~m) != 0) {
+                return differ; // bits outside the mask never match: no test needed
+            }
+            if (k == 0) {
+                return gen.load(offset, gen.jump(JMP | JSET | K, m, gen.holding(offset, differ),
+                        gen.holding(offset, equal)));
+            }
+            if (k == m && Integer.bitCount(m) == 1) {
+                return gen.load(offset, gen.jump(JMP | JSET | K, m, gen.holding(offset, equal),
+                        gen.holding(offset, differ)));
+            }
+        }
         if (m == -1) {
             // A keeps the loaded word on both ways out: a next test of the same word
             // needs no load of its own.
-            ok = holding(ok, offset);
-            fail = holding(fail, offset);
+            ok = gen.holding(offset, ok);
+            fail = gen.holding(offset, fail);
         }
         int test = switch (op) {
             case EQ, MASKED_EQ -> gen.jump(JMP | JEQ | K, k, ok, fail);
@@ -329,20 +343,6 @@ public final class Compiler {
         if (m != -1) {
             test = gen.stmt(ALU | AND | K, m, test);
         }
-        return load(offset, test);
-    }
-
-    /**
-     * Where to go when A already holds the word at {@code offset}: past the target's load
-     * of that same word, if it starts with one (a straight-line node's successor is the
-     * node made just before it).
-     */
-    private int holding(int target, int offset) {
-        Insn in = gen.insn(target);
-        return in.code() == (LD | W | ABS) && in.k() == offset ? target - 1 : target;
-    }
-
-    private int load(int offset, int next) {
-        return gen.stmt(LD | W | ABS, offset, next);
+        return gen.load(offset, test);
     }
 }

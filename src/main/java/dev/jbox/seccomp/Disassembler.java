@@ -14,73 +14,46 @@ public final class Disassembler {
     private Disassembler() {
     }
 
-    /** What is known about the accumulator and the architecture at an instruction. */
-    private record State(int aOffset, boolean aExact, int arch, boolean archKnown) {
-        static final State START = new State(-1, false, 0, false);
-        static final State UNREACHED = null;
-
-        State merge(State o) {
-            if (o == null) {
-                return this;
-            }
-            boolean sameA = aOffset == o.aOffset && aExact == o.aExact;
-            boolean sameArch = archKnown && o.archKnown && arch == o.arch;
-            return new State(sameA ? aOffset : -1, sameA && aExact, sameArch ? arch : 0, sameArch);
-        }
-    }
-
+    /**
+     * The listing. What A holds and which architecture a path has checked come from a
+     * pc-order walk with {@link Abstract#flow} (the {@link Interpreter}'s step over abstract
+     * values), joining the states that meet at an instruction; an instruction no path
+     * reaches is marked and read as if at the start.
+     */
     public static String disassemble(Program p) {
-        State[] states = new State[p.length()];
-        states[0] = State.START;
+        Abstract.State[] states = new Abstract.State[p.length()];
+        states[0] = Abstract.State.START;
         StringBuilder out = new StringBuilder();
         out.append(" line  CODE  JT   JF      K\n");
         out.append("=================================\n");
         for (int pc = 0; pc < p.length(); pc++) {
             Insn in = p.get(pc);
-            State s = states[pc];
+            Abstract.State s = states[pc];
             out.append(String.format(" %04d: 0x%02x 0x%02x 0x%02x 0x%08x  ", pc, in.code(), in.jt(), in.jf(), in.k()));
-            if (s == State.UNREACHED) {
+            if (s == null) {
                 out.append("(unreachable) ");
-                s = State.START;
+                s = Abstract.State.START;
             }
             out.append(text(in, pc, s)).append('\n');
-            flow(p, pc, s, states);
+            switch (Abstract.flow(p, pc, s)) {
+                case Abstract.Ends e -> {
+                }
+                case Abstract.Next x -> into(states, x.edge());
+                case Abstract.Branches b -> {
+                    b.taken().ifPresent(e -> into(states, e));
+                    b.notTaken().ifPresent(e -> into(states, e));
+                }
+            }
         }
         return out.toString();
     }
 
-    private static void flow(Program p, int pc, State s, State[] states) {
-        Insn in = p.get(pc);
-        int code = in.code();
-        if (in.isReturn()) {
-            return;
-        }
-        if (code == (JMP | JA)) {
-            into(states, pc + 1 + in.k(), s);
-            return;
-        }
-        if (in.isConditionalJump()) {
-            State taken = s;
-            if (s.aOffset() == SeccompData.OFFSET_ARCH && s.aExact() && code == (JMP | JEQ | K)) {
-                taken = new State(s.aOffset(), true, in.k(), true);
-            }
-            into(states, pc + 1 + in.jt(), taken);
-            into(states, pc + 1 + in.jf(), s);
-            return;
-        }
-        State next = switch (code) {
-            case LD | W | ABS -> new State(in.k(), true, s.arch(), s.archKnown());
-            case ALU | AND | K -> new State(s.aOffset(), false, s.arch(), s.archKnown());
-            default -> new State(-1, false, s.arch(), s.archKnown());
-        };
-        into(states, pc + 1, next);
+    private static void into(Abstract.State[] states, Abstract.Edge e) {
+        Abstract.State known = states[e.pc()];
+        states[e.pc()] = known == null ? e.state() : known.join(e.state());
     }
 
-    private static void into(State[] states, int target, State s) {
-        states[target] = states[target] == null ? s : states[target].merge(s);
-    }
-
-    private static String text(Insn in, int pc, State s) {
+    private static String text(Insn in, int pc, Abstract.State s) {
         int code = in.code();
         int k = in.k();
         return switch (cls(code)) {
@@ -134,7 +107,7 @@ public final class Disassembler {
         };
     }
 
-    private static String jump(Insn in, int pc, State s) {
+    private static String jump(Insn in, int pc, Abstract.State s) {
         int code = in.code();
         if (op(code) == JA) {
             return String.format("goto %04d", pc + 1 + in.k());
@@ -160,16 +133,16 @@ public final class Disassembler {
     }
 
     /** A comparison operand, named when the accumulator holds the arch or a syscall number. */
-    private static String value(int k, State s) {
-        if (s.aExact() && s.aOffset() == SeccompData.OFFSET_ARCH) {
+    private static String value(int k, Abstract.State s) {
+        if (s.regs().a().equals(new Abstract.Word(SeccompData.OFFSET_ARCH))) {
             for (Arch a : Arch.values()) {
                 if (a.auditArch() == k && a != Arch.X32) {
                     return "ARCH_" + a.id().toUpperCase(java.util.Locale.ROOT);
                 }
             }
         }
-        if (s.aExact() && s.aOffset() == SeccompData.OFFSET_NR && s.archKnown()) {
-            Optional<String> n = syscallName(s.arch(), k);
+        if (s.regs().a().equals(new Abstract.Word(SeccompData.OFFSET_NR)) && s.arch().single()) {
+            Optional<String> n = syscallName(s.arch().values().iterator().next(), k);
             if (n.isPresent()) {
                 return n.get();
             }
@@ -182,7 +155,7 @@ public final class Disassembler {
             if (a.auditArch() != audit) {
                 continue;
             }
-            boolean x32 = (nr & 0xFFFFFFFFL) >= 0x40000000L && nr != -1;
+            boolean x32 = Arch.isX32Number(nr);
             if ((a == Arch.X32) != x32) {
                 continue;
             }

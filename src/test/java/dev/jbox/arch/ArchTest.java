@@ -53,9 +53,40 @@ class ArchTest {
                 .containsExactly(Arch.X86_64, Arch.AARCH64, Arch.RISCV64);
     }
 
+    @Test
+    void externalNames() {
+        assertThat(Arch.values()).extracting(Arch::libseccompName).containsExactly("SCMP_ARCH_X86_64",
+                "SCMP_ARCH_X32", "SCMP_ARCH_X86", "SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM", "SCMP_ARCH_RISCV64");
+        assertThat(Arch.values()).extracting(a -> a.goArch().orElse("-"))
+                .containsExactly("amd64", "-", "386", "arm64", "arm", "riscv64");
+        for (Arch a : Arch.values()) {
+            assertThat(a.names()).first().isEqualTo(a.id());
+            a.goArch().ifPresent(g -> assertThat(a.names()).contains(g));
+            for (String n : a.names()) {
+                assertThat(Arch.byId(n)).as(n).contains(a);
+            }
+        }
+    }
+
+    @Test
+    void x32NumbersAndByteOrder() {
+        assertThat(Arch.X32_SYSCALL_BIT).isEqualTo(0x40000000);
+        assertThat(Arch.isX32Number(0x3FFFFFFF)).isFalse();
+        assertThat(Arch.isX32Number(0x40000000)).isTrue();
+        assertThat(Arch.isX32Number(0xFFFFFFFEL)).isTrue();
+        assertThat(Arch.isX32Number(-1)).isFalse();
+        assertThat(Arch.isX32Number(0xFFFFFFFFL)).isFalse();
+        for (Arch a : Arch.values()) {
+            // __AUDIT_ARCH_LE is 0x40000000, __AUDIT_ARCH_64BIT is 0x80000000 (linux/audit.h)
+            assertThat(a.byteOrder()).as(a.id()).isEqualTo(java.nio.ByteOrder.LITTLE_ENDIAN);
+            assertThat(a.auditArch() & 0x40000000).as(a.id()).isNotZero();
+            assertThat((a.auditArch() & 0x80000000) != 0).as(a.id()).isEqualTo(a.is64Bit());
+        }
+    }
+
     @ParameterizedTest
     @CsvSource({
-        "x86_64, X86_64", "amd64, X86_64", "x86-64, X86_64", "AMD64, X86_64",
+        "x86_64, X86_64", "386, I386", "amd64, X86_64", "x86-64, X86_64", "AMD64, X86_64",
         "x32, X32",
         "i386, I386", "x86, I386", "i686, I386",
         "aarch64, AARCH64", "arm64, AARCH64",

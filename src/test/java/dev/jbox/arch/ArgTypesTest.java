@@ -1,5 +1,6 @@
 package dev.jbox.arch;
 
+import dev.jbox.testing.Matrix;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -110,7 +111,7 @@ class ArgTypesTest {
         // Every call of the native 64-bit ABIs has declared argument types, except the
         // numbers whose entry point is sys_ni_syscall.
         TreeSet<String> missing = new TreeSet<>();
-        for (Arch arch : List.of(Arch.X86_64, Arch.AARCH64, Arch.RISCV64)) {
+        for (Arch arch : Matrix.NATIVE) {
             for (Syscall s : arch.syscalls().all()) {
                 if (ArgTypes.of(s.name()).isEmpty()) {
                     missing.add(arch.id() + ":" + s.name());

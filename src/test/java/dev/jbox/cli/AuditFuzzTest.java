@@ -8,7 +8,6 @@ import dev.jbox.config.ConfigException;
 import dev.jbox.config.Profiles;
 import dev.jbox.seccomp.Auditor;
 import dev.jbox.seccomp.Compiler;
-import dev.jbox.seccomp.Program;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
@@ -52,8 +51,7 @@ class AuditFuzzTest {
             };
             Files.write(f, b);
             try {
-                Program p = AuditCommand.read(f);
-                var findings = Auditor.audit(p);
+                var findings = AuditCommand.audit(AuditCommand.read(f));
                 findings.forEach(x -> assertThat(x.toString()).doesNotContain("\n"));
                 audited++;
                 unsafe += Auditor.unsafe(findings) ? 1 : 0;

@@ -42,6 +42,13 @@ class BwrapCommandTest {
     }
 
     @Test
+    void jboxSpeaksOnBwrapsStderrOnlyWhenVerbose() {
+        assertThat(BwrapCommand.verbose(java.util.Map.of())).isFalse();
+        assertThat(BwrapCommand.verbose(java.util.Map.of("JBOX_VERBOSE", "0"))).isFalse();
+        assertThat(BwrapCommand.verbose(java.util.Map.of("JBOX_VERBOSE", "1"))).isTrue();
+    }
+
+    @Test
     void theProfileOptionCountsOnlyFirst() throws Exception {
         BwrapCommand.Split s = parse("bwrap", "--jbox-profile", "strict", "--ro-bind", "/", "/", "true");
         assertThat(s.profile()).contains("strict");

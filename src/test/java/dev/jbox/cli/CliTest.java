@@ -27,7 +27,7 @@ class CliTest {
         Program expected = Compiler.compile(Profiles.builtin().resolve("strict"), Arch.host());
         assertThat(Files.readAllBytes(out)).isEqualTo(expected.toBytes());
         assertThat(r.err()).isEqualTo("jbox: wrote " + expected.length() + " instructions (" + expected.length() * 8
-                + " bytes) for x86_64 to " + out + "\n");
+                + " bytes) for x86_64 under 'strict' (from --profile) to " + out + "\n");
     }
 
     @Test
@@ -42,15 +42,15 @@ class CliTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '#', value = {
-            "compile -p strcit -o x # jbox: unknown profile 'strcit' (did you mean strict?); known profiles: minimal, strict, dev",
+            "compile -p strcit -o x # jbox: unknown profile 'strcit' (did you mean strict?); known profiles: minimal, strict, dev, nested",
             "compile -p strict --arch sparc -o x # jbox: unknown architecture 'sparc'; known: x86_64, x32, i386, aarch64, arm, riscv64",
             "compile -p strict --arch i386 -o x # jbox: cannot compile the filter: 'i386' is a compat ABI, not a native architecture; compile for x86_64 instead",
             "compile -p strict # jbox compile: Missing required option: '--output=FILE' (see 'jbox compile --help')",
             "check -p strict ptrce # jbox: unknown syscall 'ptrce' on x86_64 (did you mean ptrace?)",
             "check -p strict socket AF_VSCK # jbox: argument 1 'AF_VSCK' is not a number or a known constant (did you mean AF_VSOCK?)",
             "check -p strict read 1 2 3 4 5 6 7 # jbox: a system call has at most 6 arguments, got 7",
-            "explain -p zzz # jbox: unknown profile 'zzz'; known profiles: minimal, strict, dev",
-            "disasm # jbox disasm: Error: Missing required argument (specify one of these): (FILE | -p=NAME) (see 'jbox disasm --help')",
+            "explain -p zzz # jbox: unknown profile 'zzz'; known profiles: minimal, strict, dev, nested",
+            "disasm -p strict x.bpf # jbox: give a FILE or -p PROFILE, not both",
             "frobnicate # jbox: Unmatched argument at index 0: 'frobnicate' (see 'jbox --help')",
     })
     void badInputIsOneLineAndExitTwo(String args, String message) {
@@ -64,10 +64,10 @@ class CliTest {
     @CsvSource(delimiter = '#', value = {
             "run --no-seccomp --profile strict --dry-run -- true # jbox: --no-seccomp conflicts with --profile: choose one; nothing was run",
             "run --profile strict --bpf /x --dry-run -- true # jbox: --profile conflicts with --bpf: choose one; nothing was run",
-            "run --profile zzz --dry-run -- true # jbox: unknown profile 'zzz'; known profiles: minimal, strict, dev; nothing was run",
+            "run --profile zzz --dry-run -- true # jbox: unknown profile 'zzz'; known profiles: minimal, strict, dev, nested; nothing was run",
             "run --bogus --dry-run -- true # jbox run: Unknown option: '--bogus' (see 'jbox run --help')",
             "run --dry-run # jbox run: Missing required parameter: 'COMMAND' (see 'jbox run --help')",
-            "run --bpf /nonexistent.bpf --dry-run -- true # jbox: /nonexistent.bpf: cannot read: /nonexistent.bpf; nothing was run",
+            "run --bpf /nonexistent.bpf --dry-run -- true # jbox: /nonexistent.bpf: cannot read: no such file; nothing was run",
     })
     void runErrorsExit125(String args, String message) {
         Cli.Result r = Cli.run(args.split(" "));
@@ -86,6 +86,25 @@ class CliTest {
     }
 
     @Test
+    void runAndAuditRefuseAShiftByThirtyTwoWithTheKernelsReason() throws Exception {
+        // ALU|LSH|K 32; RET ALLOW -- the kernel's bpf_check_classic refuses it (KernelRefusalTest
+        // shows bwrap getting EINVAL for these bytes), so jbox refuses it before bwrap does
+        Path f = tmp.resolve("lsh32.bpf");
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putShort((short) 0x64).put((byte) 0).put((byte) 0).putInt(32);
+        b.putShort((short) 0x06).put((byte) 0).put((byte) 0).putInt(0x7fff0000);
+        Files.write(f, b.array());
+        String reason = "instruction 0 shifts by 32; a constant shift must be 0 to 31 (bpf_check_classic)";
+        Cli.Result r = Cli.run("run", "--bpf", f.toString(), "--dry-run", "--", "true");
+        assertThat(r.code()).isEqualTo(125);
+        assertThat(r.err()).isEqualTo("jbox: " + f + ": not a valid seccomp program: " + reason + "; nothing was run\n");
+        Cli.Result a = Cli.run("audit", f.toString());
+        assertThat(a.code()).isEqualTo(1);
+        assertThat(a.out()).isEqualTo(f + ": 2 instructions, 1 finding of severity warning or higher\n"
+                + "  error at 0 [rejected]: the kernel would refuse this program: " + reason + "\n");
+    }
+
+    @Test
     void dryRunShowsTheBwrapCommandLine() {
         Cli.Result r = Cli.run("run", "--profile", "strict", "--dry-run", "--", "echo", "hello world");
         assertThat(r.code()).isZero();
@@ -100,7 +119,7 @@ class CliTest {
     void checkExplainsTheVerdict() {
         Cli.Result r = Cli.run("check", "-p", "strict", "socket", "AF_VSOCK");
         assertThat(r.code()).isZero();
-        assertThat(r.out()).startsWith("socket(0x28) on x86_64 under 'strict': ERRNO(EAFNOSUPPORT)\n")
+        assertThat(r.out()).startsWith("socket(0x28) on x86_64 under 'strict' (from --profile): ERRNO(EAFNOSUPPORT)\n")
                 .contains("only local, IP and netlink sockets");
         Cli.Result high = Cli.run("check", "-p", "strict", "socket", "0x100000028");
         assertThat(high.out()).contains("ERRNO(EAFNOSUPPORT)");
@@ -114,6 +133,39 @@ class CliTest {
         assertThat(json.out()).contains("\"action\":\"errno(EPERM)\"", "\"syscall\":\"ioctl\"", "\"executed\":");
     }
 
+    /** What minimal refuses a nested sandbox names the preset that allows it; nested keeps the rest. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '#', value = {
+            "check -p minimal unshare CLONE_NEWUSER # ERRNO(EPERM) # use the nested preset",
+            "check -p minimal clone CLONE_NEWUSER # ERRNO(EPERM) # use the nested preset",
+            "check -p minimal mount # ERRNO(EPERM) # needs the nested preset",
+            "check -p minimal fsopen # ERRNO(ENOSYS) # the nested preset allows both",
+            "check -p nested unshare CLONE_NEWUSER # ALLOW # nested sandboxes start here",
+            "check -p nested clone CLONE_NEWUSER|CLONE_NEWNS # ALLOW # how bwrap and Chromium create their namespaces",
+            "check -p nested clone3 # ALLOW # hide nothing",
+            "check -p nested mount # ALLOW # builds its file system view",
+            "check -p nested --abi i386 pivot_root # ALLOW # builds its file system view",
+            "check -p nested ptrace # ERRNO(EPERM) # reads and writes the memory",
+            "check -p nested bpf # ERRNO(EPERM) # eBPF programs",
+            "check -p nested keyctl # ERRNO(EPERM) # the kernel keyring is not namespaced",
+            "check -p nested ioctl 0 TIOCSTI # ERRNO(EPERM) # pushes characters into the terminal",
+    })
+    void nestedSandboxesAreThePresetsJob(String args, String verdict, String why) {
+        Cli.Result r = Cli.run(args.split(" "));
+        assertThat(r.code()).as("%s", r).isZero();
+        assertThat(r.out().lines().findFirst().orElseThrow()).endsWith(": " + verdict);
+        assertThat(r.out()).contains(why);
+    }
+
+    @Test
+    void nestedIsAListedPresetThatExtendsMinimal() {
+        assertThat(Cli.run("profiles").out()).contains("nested");
+        Cli.Result e = Cli.run("explain", "-p", "nested");
+        assertThat(e.out()).startsWith("profile nested (extends minimal)\n")
+                .contains("allow  [nested]\n      unshare\n", "allow  [nested]\n      clone\n", "allow  [nested]\n      clone3\n")
+                .contains("allow  [nested @new-mount-api]\n      fsconfig fsmount fsopen fspick mount_setattr move_mount open_tree open_tree_attr\n");
+    }
+
     @Test
     void cacheAnalysisAndRawProgramChecks() throws Exception {
         Cli.Result c = Cli.run("explain", "-p", "minimal", "--cache");
@@ -122,19 +174,19 @@ class CliTest {
         Path bpf = tmp.resolve("strict.bpf");
         Cli.run("compile", "-p", "strict", "-o", bpf.toString());
         Cli.Result r = Cli.run("check", "--bpf", bpf.toString(), "socket", "AF_VSOCK");
-        assertThat(r.out()).startsWith("socket(0x28) on x86_64 under '" + bpf + "': ERRNO(EAFNOSUPPORT)\n")
+        assertThat(r.out()).startsWith("socket(0x28) on x86_64 under '" + bpf + "' (from --bpf): ERRNO(EAFNOSUPPORT)\n")
                 .contains("raw program: no rules to cite");
     }
 
     @Test
     void explainAndDisasmAndProfiles() {
         Cli.Result e = Cli.run("explain", "-p", "dev");
-        assertThat(e.out()).startsWith("profile dev (extends strict -> minimal)\n").contains("why: ", "kernel cache");
+        assertThat(e.out()).startsWith("profile dev (extends strict -> minimal) (from --profile)\n").contains("why: ", "kernel cache");
         Cli.Result d = Cli.run("disasm", "-p", "minimal");
         assertThat(d.out()).contains(" 0000: 0x20 0x00 0x00 0x00000004  A = arch", "if (A != ARCH_X86_64)", "return ERRNO(EPERM)");
         Cli.Result p = Cli.run("profiles");
         assertThat(p.out()).contains("minimal", "strict", "dev", "@mount", "@debug");
         Cli.Result ej = Cli.run("explain", "-p", "strict", "--json");
-        assertThat(ej.out()).startsWith("{\"profile\":\"strict\",\"extends\":[\"minimal\"]");
+        assertThat(ej.out()).startsWith("{\"profile\":\"strict\",\"from\":\"--profile\",\"extends\":[\"minimal\"]");
     }
 }

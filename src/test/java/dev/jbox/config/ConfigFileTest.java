@@ -73,7 +73,7 @@ class ConfigFileTest {
     @CsvSource(delimiter = '#', textBlock = """
         unknown syscall        # [profiles.p]\\ndeny = ["ptrce"]                                   # /etc/jbox-test/jbox.toml: profile 'p': unknown syscall 'ptrce' (did you mean ptrace?)
         unknown group          # [profiles.p]\\ndeny = ["@mout"]                                   # /etc/jbox-test/jbox.toml: profile 'p': unknown group '@mout' (did you mean @mount?)
-        unknown parent         # [profiles.p]\\nextends = "stirct"                                 # /etc/jbox-test/jbox.toml: profile 'p' extends: unknown profile 'stirct' (did you mean strict?); known profiles: minimal, strict, dev, p
+        unknown parent         # [profiles.p]\\nextends = "stirct"                                 # /etc/jbox-test/jbox.toml: profile 'p' extends: unknown profile 'stirct' (did you mean strict?); known profiles: minimal, strict, dev, nested, p
         extends cycle          # [profiles.a]\\nextends = "b"\\n[profiles.b]\\nextends = "a"     # /etc/jbox-test/jbox.toml: extends cycle: a -> b -> a
         """)
     void badProfilesFailOnResolution(String what, String toml, String message) throws Exception {
@@ -132,6 +132,48 @@ class ConfigFileTest {
         assertThat(p.scope()).isEqualTo(ArchScope.NATIVE);
     }
 
+    /** default_action = "errno" takes the default_errno in effect where it is written, as rules do. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+        errno set by the parent, default_action by the child   | default_errno = "EACCES"              | default_action = "errno"                          | 13 | 13
+        both set by the parent                                  | default_errno = "EACCES"\\ndefault_action = "errno" |                                  | 13 | 13
+        the parent's errno default, the child's default_errno   | default_errno = "EACCES"\\ndefault_action = "errno" | default_errno = "ENOENT"         | 13 | 2
+        both set by the child                                   |                                       | default_errno = "ENOENT"\\ndefault_action = "errno" | 2  | 2
+        neither sets default_errno                              | deny = ["acct"]                       | default_action = "errno"                          | 1  | 1
+        """)
+    void defaultErrnoIsInheritedByDefaultActionAndRules(String what, String parent, String child, int defaultErrno,
+                                                        int ruleErrno) throws Exception {
+        Policy p = resolve("[profiles.base]\n" + (parent == null ? "" : parent.replace("\\n", "\n"))
+                + "\n[profiles.child]\nextends = \"base\"\ndeny = [\"swapon\"]\n"
+                + (child == null ? "" : child.replace("\\n", "\n")) + "\n", "child");
+        assertThat(p.defaultAction()).as("default action").isEqualTo(Action.errno(defaultErrno));
+        assertThat(verdict(p, "swapon")).as("the child's deny rule").isEqualTo(Action.errno(ruleErrno));
+        assertThat(verdict(p, "getpid")).as("a call no rule names").isEqualTo(Action.errno(defaultErrno));
+    }
+
+    @Test
+    void presetsTomlMustDefineExactlyThePresets() {
+        StringBuilder toml = new StringBuilder();
+        for (String name : Profiles.PRESETS) {
+            toml.append("[profiles.").append(name).append("]\n");
+        }
+        assertThatThrownBy(() -> Profiles.presets(toml + "[profiles.extra]\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("presets.toml defines " + sorted(Profiles.PRESETS, "extra") + " but jbox's presets are "
+                        + String.join(", ", Profiles.PRESETS));
+        String withoutLast = toml.substring(0, toml.lastIndexOf("[profiles."));
+        assertThatThrownBy(() -> Profiles.presets(withoutLast))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("presets.toml defines " + sorted(Profiles.PRESETS.subList(0, Profiles.PRESETS.size() - 1))
+                        + " but jbox's presets are " + String.join(", ", Profiles.PRESETS));
+    }
+
+    private static String sorted(java.util.List<String> names, String... more) {
+        java.util.TreeSet<String> s = new java.util.TreeSet<>(names);
+        s.addAll(java.util.List.of(more));
+        return String.join(", ", s);
+    }
+
     @Test
     void aNameMissingOnOneArchIsSkippedThereNotAnError() throws Exception {
         Policy p = resolve("""
@@ -163,10 +205,11 @@ class ConfigFileTest {
         SandboxSettings s = c.sandbox();
         assertThat(s.seccomp()).contains(new SeccompSetting.Named("strict"));
         assertThat(s.shareNet()).contains(true);
+        String where = f + ": [sandbox]: ";
         assertThat(s.binds()).containsExactly(
-                new Bind(dir.resolve("data").toString(), dir.resolve("data").toString(), false),
-                new Bind(System.getProperty("user.home") + "/src", "/src", false),
-                new Bind("/etc/hosts", "/etc/hosts", true));
+                new Bind(dir.resolve("data").toString(), dir.resolve("data").toString(), false, where + "bind = \"data\"", true),
+                new Bind(System.getenv("HOME") + "/src", "/src", false, where + "bind { src = \"~/src\" }", true),
+                new Bind("/etc/hosts", "/etc/hosts", true, where + "ro_bind = \"/etc/hosts\"", true));
         assertThat(s.setEnv()).isEqualTo(Map.of("A", "1"));
         assertThat(s.unsetEnv()).containsExactly("SECRET");
         assertThat(s.hostname()).contains("box");

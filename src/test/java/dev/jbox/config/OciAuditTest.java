@@ -39,13 +39,13 @@ class OciAuditTest {
             fs.forEach(f -> System.out.println("  " + f));
             // libseccomp compares int arguments on 64 bits: where a deny depends on one, it is flagged
             if (name.equals("docker-default.json")) {
-                assertThat(fs).anyMatch(f -> f.code().equals("int-arg-high-word") && f.message().startsWith("socket's argument 0"));
+                assertThat(fs).anyMatch(f -> f.code() == Auditor.Code.INT_ARG_HIGH_WORD && f.message().startsWith("socket's argument 0"));
             }
             if (name.equals("podman-default.json")) {
-                assertThat(fs).anyMatch(f -> f.code().equals("int-arg-high-word") && f.message().startsWith("socket's argument"));
+                assertThat(fs).anyMatch(f -> f.code() == Auditor.Code.INT_ARG_HIGH_WORD && f.message().startsWith("socket's argument"));
             }
-            assertThat(fs).noneMatch(f -> f.code().equals("no-arch-check") || f.code().equals("x32")
-                    || f.code().equals("foreign-arch-allowed") || f.code().equals("rejected"));
+            assertThat(fs).noneMatch(f -> f.code() == Auditor.Code.NO_ARCH_CHECK || f.code() == Auditor.Code.X32
+                    || f.code() == Auditor.Code.FOREIGN_ARCH_ALLOWED || f.code() == Auditor.Code.REJECTED);
         }
         Program ours = Compiler.compile(OciProfile.load(p, OciDifferentialTest.host()).policy(), Arch.X86_64);
         assertThat(Auditor.audit(ours)).as("jbox's program for %s", name).isEmpty();

@@ -1,5 +1,6 @@
 package dev.jbox.config;
 
+import org.junit.jupiter.params.provider.MethodSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jbox.arch.Arch;
@@ -23,7 +24,6 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code jbox export --format oci}: the exported JSON, read back with {@code --seccomp-profile},
@@ -39,7 +39,7 @@ class OciExportTest {
     Path dir;
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"minimal", "strict", "dev"})
+    @MethodSource("dev.jbox.testing.Matrix#presets")
     void roundTripDecidesAsThePreset(String preset) throws Exception {
         Policy original = Profiles.builtin().resolve(preset);
         Path json = dir.resolve(preset + ".json");
@@ -86,7 +86,7 @@ class OciExportTest {
 
     /** libseccomp compiling the exported JSON agrees with jbox reading it. */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"minimal", "strict", "dev"})
+    @MethodSource("dev.jbox.testing.Matrix#presets")
     void exportAgreesWithLibseccomp(String preset) throws Exception {
         Path json = dir.resolve(preset + ".json");
         Files.writeString(json, OciExport.export(Profiles.builtin().resolve(preset), Arch.X86_64));

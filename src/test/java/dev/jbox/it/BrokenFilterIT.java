@@ -37,7 +37,7 @@ class BrokenFilterIT {
     static final List<String> PROBES = List.of("vsock:41:40:1:0", "vsock_hi:41:0x100000028:1:0");
 
     Map<String, Probe.Answer> probe(List<String> jboxArgs) {
-        Jbox.Result r = Jbox.run(jboxArgs, Probe.command(PROBES), Jbox.Options.in(cwd));
+        Jbox.Result r = Jbox.run(jboxArgs, Probe.command(cwd, PROBES), Jbox.Options.in(cwd));
         assertThat(r.exit()).as("%s", r).isZero();
         return Probe.parse(r.stdout());
     }

@@ -2,6 +2,7 @@ package dev.jbox.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code jbox bwrap} as a drop-in: real bwrap command lines, run once through plain
@@ -77,10 +79,17 @@ class BwrapIT {
                 Arguments.of("unknown option", "$BWRAP --no-such-option true 2>&1", 1));
     }
 
+    /**
+     * scripts/jbox as $BWRAP sees it: a shell function, because the lines expand $BWRAP
+     * unquoted (as bwrap's own test suite does) and the checkout's path may hold spaces.
+     */
+    private static final String JBOX = "jbox_script";
+
     private Jbox.Result via(String bwrap, String snippet, Map<String, String> env) {
         Map<String, String> e = new java.util.HashMap<>(env);
         e.put("BWRAP", bwrap);
-        return Shell.bash(snippet, cwd, e);
+        e.put("IT_JBOX_SCRIPT", Shell.script().toString());
+        return Shell.bash(JBOX + "() { \"$IT_JBOX_SCRIPT\" \"$@\"; }\n" + snippet, cwd, e);
     }
 
     private static List<String> withoutSeccomp(String stdout) {
@@ -95,7 +104,7 @@ class BwrapIT {
     @MethodSource("lines")
     void sameOutputAndStatusAndAFilterOnlyUnderJbox(String name, String snippet, int exit) {
         Jbox.Result plain = via("bwrap", snippet, Map.of());
-        Jbox.Result jbox = via(Shell.script() + " bwrap", snippet, Map.of());
+        Jbox.Result jbox = via(JBOX + " bwrap", snippet, Map.of());
         assertThat(plain.exit()).as("plain bwrap: %s", plain).isEqualTo(exit);
         assertThat(jbox.exit()).as("jbox bwrap: %s", jbox).isEqualTo(exit);
         assertThat(withoutSeccomp(jbox.stdout())).as("jbox: %s\nplain: %s", jbox, plain)
@@ -114,7 +123,7 @@ class BwrapIT {
     }
 
     private Path compile(String profile) {
-        Jbox.Result r = Shell.bash(Shell.script() + " compile --profile " + profile + " -o " + profile + ".bpf", cwd,
+        Jbox.Result r = Shell.bash(Shell.q(Shell.script().toString()) + " compile --profile " + profile + " -o " + profile + ".bpf", cwd,
                 Map.of());
         assertThat(r.exit()).as("%s", r).isZero();
         return cwd.resolve(profile + ".bpf");
@@ -125,7 +134,7 @@ class BwrapIT {
         compile("strict");
         String snippet = "$BWRAP --ro-bind / / --seccomp 3 sh -c '" + SECCOMP + "' 3<strict.bpf";
         Jbox.Result plain = via("bwrap", snippet, Map.of());
-        Jbox.Result jbox = via(Shell.script() + " bwrap", snippet, Map.of());
+        Jbox.Result jbox = via(JBOX + " bwrap", snippet, Map.of());
         assertThat(plain.stdoutLines()).as("%s", plain).containsExactly("Seccomp:\t2", "Seccomp_filters:\t1");
         assertThat(jbox.exit()).as("%s", jbox).isZero();
         assertThat(jbox.stdoutLines()).as("%s", jbox).containsExactly("Seccomp:\t2", "Seccomp_filters:\t2");
@@ -135,9 +144,9 @@ class BwrapIT {
     void aSeccompInsideArgsDataIsStackedToo() {
         compile("strict");
         // the user's strict filter refuses AF_PACKET sockets (EAFNOSUPPORT): it must still be there
-        String snippet = "$BWRAP --ro-bind / / --args 4 " + Probe.path() + " status socket:41:17:3:0 "
+        String snippet = "$BWRAP --ro-bind / / --args 4 " + Shell.q(Probe.path().toString()) + " status socket:41:17:3:0 "
                 + "3<strict.bpf 4< <(printf -- '--seccomp\\0003\\0')";
-        Jbox.Result jbox = via(Shell.script() + " bwrap", snippet, Map.of());
+        Jbox.Result jbox = via(JBOX + " bwrap", snippet, Map.of());
         assertThat(jbox.exit()).as("%s", jbox).isZero();
         assertThat(jbox.stdoutLines()).as("%s", jbox).contains("Seccomp:\t2", "Seccomp_filters:\t2");
         assertThat(Probe.parse(jbox.stdout()).get("socket").errno()).as("%s", jbox).isEqualTo("EAFNOSUPPORT");
@@ -145,25 +154,122 @@ class BwrapIT {
 
     @Test
     void theProfileComesFromTheOptionOrTheEnvironment() {
-        String probe = Probe.path() + " status socket:41:17:3:0";
-        Jbox.Result strict = via(Shell.script() + " bwrap --jbox-profile strict", "$BWRAP --ro-bind / / " + probe,
+        String probe = Shell.q(Probe.path().toString()) + " status socket:41:17:3:0";
+        Jbox.Result strict = via(JBOX + " bwrap --jbox-profile strict", "$BWRAP --ro-bind / / " + probe,
                 Map.of());
         assertThat(Probe.parse(strict.stdout()).get("socket").errno()).as("%s", strict).isEqualTo("EAFNOSUPPORT");
-        Jbox.Result env = via(Shell.script() + " bwrap", "$BWRAP --ro-bind / / " + probe, Map.of("JBOX_PROFILE", "strict"));
+        Jbox.Result env = via(JBOX + " bwrap", "$BWRAP --ro-bind / / " + probe, Map.of("JBOX_PROFILE", "strict"));
         assertThat(Probe.parse(env.stdout()).get("socket").errno()).as("%s", env).isEqualTo("EAFNOSUPPORT");
-        Jbox.Result none = via(Shell.script() + " bwrap", "$BWRAP --ro-bind / / sh -c '" + SECCOMP + "'",
+        Jbox.Result none = via(JBOX + " bwrap", "$BWRAP --ro-bind / / sh -c '" + SECCOMP + "'",
                 Map.of("JBOX_PROFILE", "none"));
         assertThat(none.stdoutLines()).as("%s", none).containsExactly("Seccomp:\t0", "Seccomp_filters:\t0");
-        assertThat(none.stderrLines()).as("%s", none).hasSize(1).first().asString().contains("no seccomp filter");
+        assertThat(none.stderr()).as("%s", none).isEmpty(); // bwrap's stderr is bwrap's alone
+        Jbox.Result verbose = via(Shell.script() + " bwrap", "$BWRAP --ro-bind / / true",
+                Map.of("JBOX_PROFILE", "none", "JBOX_VERBOSE", "1"));
+        assertThat(verbose.stderr()).as("%s", verbose).isEqualTo("jbox: warning: no seccomp filter (JBOX_PROFILE):"
+                + " the command runs with bwrap's namespaces only\n");
+    }
+
+    /** The issue's acceptance line: {@code JBOX_PROFILE=none jbox bwrap --ro-bind / / true 2>&1 | wc -c} is 0. */
+    @Test
+    void anExplicitNoneIsSilent() {
+        Jbox.Result r = via(Shell.script() + " bwrap", "JBOX_PROFILE=none $BWRAP --ro-bind / / true 2>&1 | wc -c",
+                Map.of());
+        assertThat(r.stdout().trim()).as("%s", r).isEqualTo("0");
+    }
+
+    /**
+     * The issue-12 escape: args.bin holds "--seccomp" "8", fd 8 a filter that allows all. bwrap
+     * reads fd 3 for each of these spellings; jbox must too, or the user's filter replaces jbox's.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {" 3", "4294967299", "+3", "-4294967293", "\t03"})
+    void argsFdSpellingsBwrapAcceptsKeepBothFilters(String spelling) throws Exception {
+        java.nio.file.Files.write(cwd.resolve("args.bin"), "--seccomp\08\0".getBytes(StandardCharsets.US_ASCII));
+        // BPF_RET|BPF_K SECCOMP_RET_ALLOW: one instruction, little-endian struct sock_filter
+        java.nio.file.Files.write(cwd.resolve("allow.bpf"), new byte[] {6, 0, 0, 0, 0, 0, (byte) 0xff, 0x7f});
+        String snippet = "$BWRAP --ro-bind / / --dev /dev --proc /proc --args \"$FD\" -- sh -c "
+                + "'grep Seccomp_filters /proc/self/status; unshare -U true && echo ESCAPED' 3<args.bin 8<allow.bpf";
+        Jbox.Result plain = via("bwrap", snippet, Map.of("FD", spelling));
+        assertThat(plain.stdoutLines()).as("plain bwrap reads fd 3 too: %s", plain)
+                .containsExactly("Seccomp_filters:\t1", "ESCAPED");
+        Jbox.Result jbox = via(Shell.script() + " bwrap", snippet, Map.of("FD", spelling));
+        assertThat(jbox.stdoutLines()).as("%s", jbox).containsExactly("Seccomp_filters:\t2");
+        assertThat(jbox.stderr()).as("%s", jbox).contains("Operation not permitted");
+    }
+
+    /** Lines with bwrap diagnostics: the same stdout, stderr and exit status through jbox. */
+    static Stream<Arguments> diagnostics() {
+        return Stream.of(
+                Arguments.of("--seccomp 3 --seccomp 4 true"),
+                Arguments.of("--seccomp 0a --seccomp 4 true"),
+                Arguments.of("--seccomp 3 --seccomp 0a true"),
+                Arguments.of("--seccomp 3 --add-seccomp-fd 4 true"),
+                Arguments.of("--add-seccomp-fd 3 --seccomp 4 true"),
+                Arguments.of("--add-seccomp-fd -1 true"),
+                Arguments.of("--seccomp 3 --seccomp 4 --sync-fd 1 --sync-fd 1 true"),
+                Arguments.of("--seccomp 3 --chdir / --seccomp 4 --uid 0 true"),
+                Arguments.of("--seccomp 3 --seccomp 4"),
+                Arguments.of("--seccomp 3 --seccomp 4 --help"),
+                Arguments.of("--file ' 7' /x --seccomp 3 true"),
+                Arguments.of("--file '7 ' /x --seccomp 3 true"),
+                Arguments.of("--sync-fd 2147483648 true"),
+                Arguments.of("--args 5 true"),
+                Arguments.of("--seccomp"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("diagnostics")
+    void bwrapsDiagnosticsAreBwraps(String line) {
+        String snippet = "$BWRAP --ro-bind / / " + line + " 3<allow.bpf 4<allow.bpf 5< <(printf -- '--seccomp\\0000a\\0')"
+                + " 7</dev/null";
+        Shell.bash("printf '\\006\\0\\0\\0\\0\\0\\377\\177' > allow.bpf", cwd, Map.of());
+        Jbox.Result plain = via("bwrap", snippet, Map.of());
+        Jbox.Result jbox = via(Shell.script() + " bwrap", snippet, Map.of());
+        assertThat(jbox.exit()).as("jbox %s\nplain %s", jbox, plain).isEqualTo(plain.exit());
+        assertThat(jbox.stderr()).as("jbox %s\nplain %s", jbox, plain).isEqualTo(plain.stderr());
+        assertThat(jbox.stdout()).as("jbox %s\nplain %s", jbox, plain).isEqualTo(plain.stdout());
+    }
+
+    @Test
+    void aLineJboxCannotReproduceExactlyIsRefused() {
+        Jbox.Result r = via(Shell.script() + " bwrap", "$BWRAP --ro-bind / / --seccomp 3 --uid 0 --seccomp 4 true"
+                + " 3</dev/null 4</dev/null", Map.of());
+        assertThat(r.exit()).as("%s", r).isEqualTo(125);
+        assertThat(r.stderr()).as("%s", r).isEqualTo("jbox: this line has 2 --seccomp options (bwrap uses the last and"
+                + " warns about the others) and --uid before the last, so jbox cannot reproduce bwrap's messages exactly"
+                + " while adding its filter; give only one --seccomp; nothing was run\n");
+    }
+
+    /** bwrap's argv[0] is the name the caller ran: a link named bwrap, by any path. */
+    @Test
+    void usageNamesWhatTheCallerRan() throws Exception {
+        Path dir = java.nio.file.Files.createDirectories(cwd.resolve("links dir"));
+        java.nio.file.Files.createSymbolicLink(dir.resolve("bwrap"), Shell.script());
+        String real = Shell.bash("command -v bwrap", cwd, Map.of()).stdout().trim();
+        for (String invoked : List.of(dir.resolve("bwrap").toString(), "./bwrap")) {
+            Jbox.Result link = Shell.bash("\"$B\" --help; echo \"exit $?\"", dir, Map.of("B", invoked));
+            Jbox.Result plain = Shell.bash("(exec -a \"$B\" " + real + " --help); echo \"exit $?\"", dir,
+                    Map.of("B", invoked));
+            assertThat(link.stdoutLines().getFirst()).as("%s", link)
+                    .isEqualTo("usage: " + invoked + " [OPTIONS...] [--] COMMAND [ARGS...]");
+            assertThat(link.stdout()).isEqualTo(plain.stdout());
+            assertThat(link.stderr()).as("%s", link).isEmpty();
+            Jbox.Result none = Shell.bash("\"$B\" 2>&1 | head -1", dir, Map.of("B", invoked, "JBOX_PROFILE", "none"));
+            assertThat(none.stdout()).as("%s", none).isEqualTo("usage: " + invoked + " [OPTIONS...] [--] COMMAND [ARGS...]\n");
+        }
+        // called as jbox (not as bwrap), bwrap is "bwrap", even when the environment says otherwise
+        Jbox.Result jbox = Shell.bash(Shell.script() + " bwrap --help | head -1", cwd, Map.of("JBOX_ARGV0", "/x/bwrap"));
+        assertThat(jbox.stdout()).isEqualTo("usage: bwrap [OPTIONS...] [--] COMMAND [ARGS...]\n");
     }
 
     @Test
     void theCallersFdsReachBwrapAsTheyWereAndNothingElseDoes() {
         // fds 7 and 9 are the caller's: the sandbox sees them as plain bwrap passes them on
-        String snippet = "$BWRAP --ro-bind / / " + Probe.path() + " fds 7</dev/null 9<info.txt";
+        String snippet = "$BWRAP --ro-bind / / " + Shell.q(Probe.path().toString()) + " fds 7</dev/null 9<info.txt";
         Shell.bash("echo x > info.txt", cwd, Map.of());
         Jbox.Result plain = via("bwrap", snippet, Map.of());
-        Jbox.Result jbox = via(Shell.script() + " bwrap", snippet, Map.of());
+        Jbox.Result jbox = via(JBOX + " bwrap", snippet, Map.of());
         assertThat(jbox.exit()).as("%s", jbox).isZero();
         // fds 1 and 2 are each run's own output files: compare the rest
         assertThat(jbox.stdoutLines().stream().filter(l -> !l.matches("fd [12] -> .*")).toList())

@@ -33,14 +33,14 @@ class NoNamespacesIT {
         int setns = "aarch64".equals(System.getProperty("os.arch")) ? 268 : 308;
         int socket = "aarch64".equals(System.getProperty("os.arch")) ? 198 : 41;
         List<String> specs = List.of("setns:" + setns + ":-1:0", "socket:" + socket + ":17:3:0", "status");
-        Jbox.Result filtered = run(List.of("--no-namespaces", "--profile", "strict"), Probe.command(specs));
+        Jbox.Result filtered = run(List.of("--no-namespaces", "--profile", "strict"), Probe.command(cwd, specs));
         Map<String, Probe.Answer> f = Probe.parse(filtered.stdout());
         assertThat(filtered.exit()).as("%s", filtered).isZero();
         assertThat(f.get("setns").errno()).as("%s", filtered).isEqualTo("EPERM");
         assertThat(f.get("socket").errno()).as("%s", filtered).isEqualTo("EAFNOSUPPORT");
         assertThat(filtered.stdoutLines()).contains("Seccomp_filters:\t1");
         // the same probe on the host, unfiltered: setns(-1) is just a bad fd
-        Jbox.Result host = Shell.bash(Probe.path() + " setns:" + setns + ":-1:0", cwd, Map.of());
+        Jbox.Result host = Shell.bash(Shell.q(Probe.path().toString()) + " setns:" + setns + ":-1:0", cwd, Map.of());
         assertThat(Probe.parse(host.stdout()).get("setns").errno()).as("%s", host).isEqualTo("EBADF");
     }
 
@@ -60,7 +60,7 @@ class NoNamespacesIT {
 
     @Test
     void noFdsOfTheJvmReachTheCommand() {
-        Jbox.Result r = Jbox.run(List.of("--no-namespaces"), Probe.command(List.of("fds")),
+        Jbox.Result r = Jbox.run(List.of("--no-namespaces"), Probe.command(cwd, List.of("fds")),
                 Jbox.Options.in(cwd).withExtraFds());
         assertThat(r.exit()).as("%s", r).isZero();
         assertThat(r.stdoutLines().getFirst()).as("%s", r).isEqualTo("fds 0,1,2");

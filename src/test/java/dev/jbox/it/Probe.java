@@ -14,8 +14,12 @@ import java.util.regex.Pattern;
 
 /**
  * The syscall probe ({@code src/test/c/probe.c}), compiled with gcc into
- * {@code target/it-probe/probe} once per JVM. The binary lives under the repository (not
- * under /tmp) because the sandbox sees the host root read-only but gets a private /tmp.
+ * {@code target/it-probe/probe} once per JVM. A sandbox does not necessarily see that path:
+ * it gets a private /tmp, so a checkout under /tmp (or anywhere a later rule hides) is not
+ * there inside. Tests therefore run a copy placed in the sandbox's working directory
+ * ({@link #in}, {@link #command}), which jbox binds read-write at the same path; only
+ * commands that run on the host, or in a bwrap line that binds the host's /, use
+ * {@link #path} directly.
  *
  * <p>A missing gcc fails the test: the integration tests are part of the suite that
  * {@code scripts/test} runs, and that script installs gcc; skipping would hide the gap.
@@ -25,12 +29,26 @@ final class Probe {
     }
 
     private static Path binary;
+    private static Path binary32;
 
-    /** One probe's answer: the return value and the errno name ("0" when ret >= 0). */
-    record Answer(long ret, String errno) {
-        /** The errno name if the call failed, else {@code ret=N}. */
+    /** The name of the copy in a working directory. */
+    static final String NAME = "probe";
+
+    /**
+     * One probe's answer: the return value and the errno name ("0" when ret >= 0), or the
+     * signal that killed the child the probe ran in ({@code killedBy}, e.g. SIGSYS), else null.
+     */
+    record Answer(long ret, String errno, String killedBy) {
+        /** {@code killed=SIG} if the call killed its process, the errno name if it failed, else {@code ret=N}. */
         String answer() {
+            if (killedBy != null) {
+                return "killed=" + killedBy;
+            }
             return ret < 0 ? errno : "ret=" + ret;
+        }
+
+        boolean killed() {
+            return killedBy != null;
         }
 
         @Override
@@ -39,31 +57,71 @@ final class Probe {
         }
     }
 
-    private static final Pattern LINE = Pattern.compile("^(\\S+) ret=(-?\\d+) errno=(\\S+)$");
+    private static final Pattern LINE = Pattern.compile("^(\\S+) (?:ret=(-?\\d+) errno=(\\S+)|killed=(SIG\\w+))$");
 
-    /** The absolute path of the probe, compiling it first if needed. */
+    /**
+     * The absolute path of the probe on the host, compiling it first if needed. Inside a
+     * {@code jbox run} sandbox use {@link #in} instead: this path may be hidden there.
+     */
     static synchronized Path path() {
         if (binary == null) {
-            binary = compile();
+            binary = compile("probe", List.of());
         }
         return binary;
     }
 
-    /** {@code [probe, specs...]}: the command line for jbox. */
-    static List<String> command(List<String> specs) {
+    /**
+     * A copy of the probe in {@code dir} (the sandbox's working directory, bound read-write
+     * at the same path), made once per directory; returns its absolute path.
+     */
+    static Path in(Path dir) {
+        return copy(path(), dir.resolve(NAME));
+    }
+
+    /** {@code [DIR/probe, specs...]}: the command line for a jbox run in working directory {@code dir}. */
+    static List<String> command(Path dir, List<String> specs) {
         List<String> c = new ArrayList<>();
-        c.add(path().toString());
+        c.add(in(dir).toString());
         c.addAll(specs);
         return c;
     }
 
-    /** The {@code NAME ret=R errno=E} lines of the probe's output, by name, in order. */
+    /**
+     * The probe built for i386 ({@code gcc -m32}: a real 32-bit program) and copied into
+     * {@code dir} as {@code probe32}. Like a missing gcc, a gcc that cannot build 32-bit
+     * programs (no gcc-multilib) fails the test: scripts/test installs it.
+     */
+    static Path in32(Path dir) {
+        Path b;
+        synchronized (Probe.class) {
+            if (binary32 == null) {
+                binary32 = compile("probe32", List.of("-m32"));
+            }
+            b = binary32;
+        }
+        return copy(b, dir.resolve(NAME + "32"));
+    }
+
+    private static Path copy(Path from, Path to) {
+        try {
+            if (!Files.isExecutable(to)) {
+                Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+            }
+            return to.toAbsolutePath();
+        } catch (IOException e) {
+            throw new AssertionError("cannot copy the probe to " + to + ": " + e, e);
+        }
+    }
+
+    /** The {@code NAME ret=R errno=E} and {@code NAME killed=SIG} lines of the probe's output, by name, in order. */
     static Map<String, Answer> parse(String stdout) {
         Map<String, Answer> out = new LinkedHashMap<>();
         for (String line : stdout.split("\n")) {
             Matcher m = LINE.matcher(line.strip());
             if (m.matches()) {
-                out.put(m.group(1), new Answer(Long.parseLong(m.group(2)), m.group(3)));
+                out.put(m.group(1), m.group(4) != null
+                        ? new Answer(-1, "0", m.group(4))
+                        : new Answer(Long.parseLong(m.group(2)), m.group(3), null));
             }
         }
         return out;
@@ -78,11 +136,11 @@ final class Probe {
         return Path.of("").toAbsolutePath();
     }
 
-    private static Path compile() {
+    private static Path compile(String name, List<String> flags) {
         Path repo = repo();
         Path source = repo.resolve("src/test/c/probe.c");
         Path dir = repo.resolve("target/it-probe");
-        Path out = dir.resolve("probe");
+        Path out = dir.resolve(name);
         if (!Files.isRegularFile(source)) {
             throw new AssertionError("probe source missing: " + source);
         }
@@ -97,10 +155,13 @@ final class Probe {
                 return out;
             }
             Files.createDirectories(dir);
-            Path tmp = dir.resolve("probe.tmp." + ProcessHandle.current().pid());
-            Path log = dir.resolve("gcc.log");
-            Process p = new ProcessBuilder(gcc.toString(), "-std=gnu11", "-O1", "-Wall", "-Wextra", "-pthread",
-                    "-o", tmp.toString(), source.toString())
+            Path tmp = dir.resolve(name + ".tmp." + ProcessHandle.current().pid());
+            Path log = dir.resolve(name + ".gcc.log");
+            List<String> argv = new ArrayList<>(List.of(gcc.toString(), "-std=gnu11", "-O1", "-Wall", "-Wextra",
+                    "-pthread"));
+            argv.addAll(flags);
+            argv.addAll(List.of("-o", tmp.toString(), source.toString()));
+            Process p = new ProcessBuilder(argv)
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile())
                     .start();
@@ -109,9 +170,10 @@ final class Probe {
                 throw new AssertionError("gcc timed out compiling " + source);
             }
             if (p.exitValue() != 0) {
-                throw new AssertionError("gcc failed on " + source + " (exit " + p.exitValue() + "):\n"
+                throw new AssertionError("gcc " + String.join(" ", flags) + " failed on " + source
+                        + " (exit " + p.exitValue() + "):\n"
                         + Files.readString(log)
-                        + "\n(scripts/test installs gcc and libc6-dev)");
+                        + "\n(scripts/test installs gcc, libc6-dev and gcc-multilib)");
             }
             Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             return out;

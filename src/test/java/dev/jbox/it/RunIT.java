@@ -61,7 +61,7 @@ class RunIT {
 
     @Test
     void probeSeesExactlyOneFilter() {
-        Jbox.Result r = run(List.of("--profile", "minimal"), Probe.command(List.of("status")));
+        Jbox.Result r = run(List.of("--profile", "minimal"), Probe.command(cwd, List.of("status")));
         assertThat(r.exit()).as("%s", r).isZero();
         assertThat(r.stdoutLines()).as("%s", r).containsExactly("Seccomp:\t2", "Seccomp_filters:\t1");
     }
@@ -169,7 +169,7 @@ class RunIT {
 
     @Test
     void inheritedFdsDoNotReachTheCommand() {
-        Jbox.Result r = Jbox.run(List.of("--profile", "minimal"), Probe.command(List.of("fds")),
+        Jbox.Result r = Jbox.run(List.of("--profile", "minimal"), Probe.command(cwd, List.of("fds")),
                 Jbox.Options.in(cwd).withExtraFds());
         assertThat(r.exit()).as("%s", r).isZero();
         assertThat(r.stdoutLines()).as("%s", r).contains("fds 0,1,2");
@@ -188,7 +188,7 @@ class RunIT {
     void theTestHarnessReallyPassesTheExtraFds() {
         // Control for the two tests above: without jbox in between, fds 7 and 8 arrive.
         ProcessBuilder pb = new ProcessBuilder("/bin/bash", "-c",
-                "exec 7</dev/null 8</etc/hostname; exec " + Probe.path() + " fds");
+                "exec 7</dev/null 8</etc/hostname; exec " + Shell.q(Probe.path().toString()) + " fds");
         try {
             Process p = pb.redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes());
@@ -247,7 +247,7 @@ class RunIT {
 
     @Test
     void threadsAndPosixSpawnWork() {
-        Jbox.Result r = run(List.of("--profile", "minimal"), Probe.command(List.of("thread", "spawn", "status")));
+        Jbox.Result r = run(List.of("--profile", "minimal"), Probe.command(cwd, List.of("thread", "spawn", "status")));
         assertThat(r.exit()).as("%s", r).isZero();
         assertThat(r.stdoutLines()).as("%s", r).containsExactly(
                 "thread ok", "spawn status=0", "Seccomp:\t2", "Seccomp_filters:\t1");

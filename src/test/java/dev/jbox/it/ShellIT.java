@@ -60,7 +60,7 @@ class ShellIT {
 
     @Test
     void theAliasWorksInAnInteractiveBash() {
-        String snippet = "alias bwrap='" + Shell.script() + " bwrap'\n"
+        String snippet = "alias bwrap=" + Shell.q(Shell.q(Shell.script().toString()) + " bwrap") + "\n"
                 + "type bwrap\n"
                 + "bwrap --ro-bind / / --unshare-pid sh -c 'grep ^Seccomp: /proc/self/status; exit 4'\n"
                 + "echo status $?\n";

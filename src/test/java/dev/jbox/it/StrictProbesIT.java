@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -62,10 +63,27 @@ class StrictProbesIT {
             "ctl.inet:41:2:1:0", "ctl.unix:41:1:1:0", "ctl.inet6:41:10:2:0", "ctl.netlink:41:16:3:0",
             "ctl.pers_query:135:0xffffffff", "ctl.ioctl_fionread:16:-1:0x541b:0", "ctl.getppid:110");
 
+    /**
+     * Calls through the i386 compat entry ({@code int $0x80}, each in a child of the probe):
+     * strict and dev allow the native ABI only, so any i386 call, allowed or not, kills the
+     * process (the compiler's bad-arch action, KILL_PROCESS: SIGSYS). Unfiltered, each reaches
+     * the kernel and answers (getpid a pid, the others as in {@link MinimalProbesIT}).
+     * Specs are {@code i386:NAME:I386_NUMBER:ARGS}.
+     */
+    static final List<String> I386 = List.of(
+            "i386:i386.getpid:20",
+            "i386:i386.ptrace:26:2:999999:0:0",
+            "i386:i386.unshare:310:0",
+            "i386:i386.setns:346:-1:0",
+            "i386:i386.socket_vsock:359:40:1:0",
+            "i386:i386.ioctl_tiocsti:54:-1:0x5412:0",
+            "i386:i386.clone_newuser:120:0x10010000:0:0:0:0");
+
     static Path cwd;
     static Map<String, Probe.Answer> unfiltered;
     static Map<String, Probe.Answer> strict;
     static Map<String, Probe.Answer> dev;
+    static String ia32Unfiltered;
     static int blocked;
     static int run;
 
@@ -75,16 +93,24 @@ class StrictProbesIT {
         List<String> specs = new ArrayList<>();
         ROWS.forEach(r -> specs.add(r.spec()));
         specs.addAll(CONTROLS);
+        specs.add("ia32");
+        specs.addAll(I386);
         unfiltered = probe("--no-seccomp", specs);
         strict = probe("--profile=strict", specs);
         dev = probe("--profile=dev", specs);
     }
 
     static Map<String, Probe.Answer> probe(String mode, List<String> specs) {
-        Jbox.Result r = Jbox.run(List.of(mode), Probe.command(specs), Jbox.Options.in(cwd));
+        Jbox.Result r = Jbox.run(List.of(mode), Probe.command(cwd, specs), Jbox.Options.in(cwd));
         assertThat(r.exit()).as("%s", r).isZero();
         Map<String, Probe.Answer> answers = Probe.parse(r.stdout());
-        assertThat(answers).as("every probe answered under %s: %s", mode, r).hasSize(specs.size());
+        // the i386 probes answer only where the kernel has IA-32 emulation (see i386CallsAreKilled...)
+        List<String> nativeSpecs = specs.stream().filter(s -> !s.startsWith("i386:") && !s.equals("ia32")).toList();
+        assertThat(answers.keySet().stream().filter(k -> !k.startsWith("i386.") && !k.equals("ia32")).toList())
+                .as("every native probe answered under %s: %s", mode, r).hasSize(nativeSpecs.size());
+        if (mode.equals("--no-seccomp")) {
+            ia32Unfiltered = r.stdoutLines().stream().filter(l -> l.startsWith("ia32 ")).findFirst().orElse("ia32 ?");
+        }
         return answers;
     }
 
@@ -125,6 +151,70 @@ class StrictProbesIT {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("i386Specs")
+    void i386CallsAreKilledUnderStrictAndDevAndReachTheKernelUnfiltered(String spec) {
+        assumeIa32();
+        String n = spec.split(":")[1];
+        Probe.Answer u = unfiltered.get(n);
+        assertThat(u).as("unfiltered %s answered", spec).isNotNull();
+        // the probe can fail: without a filter the call reaches the kernel and returns
+        assertThat(u.killed()).as("unfiltered %s: %s", spec, u).isFalse();
+        assertThat(strict.get(n)).as("strict %s", spec).isNotNull()
+                .extracting(Probe.Answer::answer).isEqualTo("killed=SIGSYS");
+        assertThat(dev.get(n)).as("dev %s", spec).isNotNull()
+                .extracting(Probe.Answer::answer).isEqualTo("killed=SIGSYS");
+    }
+
+    @Test
+    void i386GetpidReachesTheKernelUnfiltered() {
+        assumeIa32();
+        assertThat(ia32Unfiltered).isEqualTo("ia32 ok");
+        assertThat(unfiltered.get("i386.getpid").ret()).as("i386 getpid unfiltered").isPositive();
+        assertThat(strict.get("ia32").answer()).isEqualTo("killed=SIGSYS");
+    }
+
+    /**
+     * A real 32-bit program ({@code gcc -m32} build of the probe): minimal runs it and
+     * applies the i386 rules; strict and dev kill it at its first system call (exit 128+SIGSYS).
+     */
+    @Test
+    void aThirtyTwoBitProgramRunsUnderMinimalAndIsKilledUnderStrictAndDev() {
+        assumeIa32();
+        Path probe32 = Probe.in32(cwd);
+        // i386 numbers: getpid 20, ptrace 26, unshare 310
+        List<String> cmd = List.of(probe32.toString(), "getpid:20", "ptrace:26:2:999999:0:0", "unshare:310:0", "status");
+        Jbox.Result none = Jbox.run(List.of("--no-seccomp"), cmd, Jbox.Options.in(cwd));
+        assertThat(none.exit()).as("%s", none).isZero();
+        Map<String, Probe.Answer> u = Probe.parse(none.stdout());
+        assertThat(u.get("getpid").ret()).as("%s", none).isPositive();
+        assertThat(u.get("ptrace").answer()).as("%s", none).isEqualTo("ESRCH");
+        assertThat(u.get("unshare").answer()).as("%s", none).isEqualTo("ret=0");
+        Jbox.Result minimal = Jbox.run(List.of("--profile=minimal"), cmd, Jbox.Options.in(cwd));
+        assertThat(minimal.exit()).as("%s", minimal).isZero();
+        Map<String, Probe.Answer> m = Probe.parse(minimal.stdout());
+        assertThat(m.get("getpid").ret()).as("%s", minimal).isPositive();
+        assertThat(m.get("ptrace").answer()).as("%s", minimal).isEqualTo("EPERM");
+        assertThat(m.get("unshare").answer()).as("%s", minimal).isEqualTo("EPERM");
+        assertThat(minimal.stdout()).contains("Seccomp:\t2");
+        for (String profile : List.of("strict", "dev")) {
+            Jbox.Result r = Jbox.run(List.of("--profile=" + profile), cmd, Jbox.Options.in(cwd));
+            assertThat(r.exit()).as("%s under %s: killed by SIGSYS (31)", r, profile).isEqualTo(128 + 31);
+            assertThat(r.stdout()).as("%s under %s", r, profile).isEmpty();
+        }
+    }
+
+    static Stream<String> i386Specs() {
+        return I386.stream();
+    }
+
+    /** Skips (saying why) where the kernel has no usable IA-32 emulation: the emulator tests cover compat then. */
+    private static void assumeIa32() {
+        Assumptions.assumeTrue("ia32 ok".equals(ia32Unfiltered), () -> "no IA-32 emulation on this kernel ("
+                + ia32Unfiltered + "): the i386 rules of strict and dev are covered by the emulator tests"
+                + " (src/test/resources/dev/jbox/seccomp/strict.tests, dev.tests) only");
+    }
+
     /** dev exists for debuggers: strace works there, and strict refuses it with EPERM. */
     @Test
     void straceWorksUnderDevAndNotUnderStrict() {
@@ -140,7 +230,8 @@ class StrictProbesIT {
     @AfterAll
     static void summary() throws Exception {
         System.out.println("strict/dev probes: " + run + " run, " + blocked + " blocked by the filter, "
-                + CONTROLS.size() + " allowed controls unchanged");
+                + CONTROLS.size() + " allowed controls unchanged; i386 compat " + ia32Unfiltered
+                + ("ia32 ok".equals(ia32Unfiltered) ? ", " + I386.size() + " i386 calls killed (SIGSYS)" : ""));
         Jbox.deleteTree(cwd);
     }
 }

@@ -53,7 +53,7 @@ class SuperviseIT {
 
     @Test
     void theFilterIsThereAndOnlyStdioReachesTheCommand() {
-        Jbox.Result r = Jbox.run(List.of("--forward-signals"), Probe.command(List.of("status", "fds")),
+        Jbox.Result r = Jbox.run(List.of("--forward-signals"), Probe.command(cwd, List.of("status", "fds")),
                 Jbox.Options.in(cwd).withExtraFds());
         assertThat(r.exit()).as("%s", r).isZero();
         assertThat(r.stdoutLines()).as("%s", r).contains("Seccomp:\t2", "Seccomp_filters:\t1", "fds 0,1,2");

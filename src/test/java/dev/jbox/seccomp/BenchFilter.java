@@ -1,5 +1,6 @@
 package dev.jbox.seccomp;
 
+import dev.jbox.testing.Matrix;
 import dev.jbox.arch.Arch;
 import dev.jbox.arch.Syscall;
 import dev.jbox.config.Profiles;
@@ -37,7 +38,7 @@ public final class BenchFilter {
         List<String> notes = new ArrayList<>();
         for (String preset : DifferentialLibseccompTest.PRESETS) {
             Policy policy = Profiles.builtin().resolve(preset);
-            for (Arch arch : List.of(Arch.X86_64, Arch.AARCH64)) {
+            for (Arch arch : Matrix.NATIVE) {
                 var t = DifferentialLibseccompTest.Translation.of(policy, arch, DifferentialLibseccompTest.unaddable);
                 List<Program> lib = DifferentialLibseccompTest.Libseccomp.compile(List.of(t.json(2), t.json(1)));
                 Program ours = Compiler.compile(policy, arch);

@@ -17,7 +17,7 @@ public final class BrokenPrograms {
      */
     public static Program sixtyFourBitFamilyCompare() {
         int socket = Arch.X86_64.syscalls().number("socket").orElseThrow();
-        return new Program(List.of(
+        return of(
                 Insn.stmt(LD | W | ABS, 4),
                 Insn.jump(JMP | JEQ | K, Arch.X86_64.auditArch(), 1, 0),
                 Insn.stmt(RET | K, Ret.KILL_PROCESS),
@@ -28,19 +28,28 @@ public final class BrokenPrograms {
                 Insn.stmt(LD | W | ABS, 16),
                 Insn.jump(JMP | JEQ | K, 40, 1, 0),
                 Insn.stmt(RET | K, Ret.ALLOW),
-                Insn.stmt(RET | K, Ret.ERRNO | 97)), List.of());
+                Insn.stmt(RET | K, Ret.ERRNO | 97));
     }
 
     /** "ptrace -> EPERM" without the x32 guard: x32's ptrace number falls through to ALLOW. */
     public static Program noX32Guard() {
         int ptrace = Arch.X86_64.syscalls().number("ptrace").orElseThrow();
-        return new Program(List.of(
+        return of(
                 Insn.stmt(LD | W | ABS, 4),
                 Insn.jump(JMP | JEQ | K, Arch.X86_64.auditArch(), 1, 0),
                 Insn.stmt(RET | K, Ret.KILL_PROCESS),
                 Insn.stmt(LD | W | ABS, 0),
                 Insn.jump(JMP | JEQ | K, ptrace, 0, 1),
                 Insn.stmt(RET | K, Ret.ERRNO | 1),
-                Insn.stmt(RET | K, Ret.ALLOW)), List.of());
+                Insn.stmt(RET | K, Ret.ALLOW));
+    }
+
+    /** A hand-written program the kernel loads (they are wrong in what they decide, not in form). */
+    static Program of(Insn... insns) {
+        try {
+            return Program.of(List.of(insns));
+        } catch (InvalidProgramException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

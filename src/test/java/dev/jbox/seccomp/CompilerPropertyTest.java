@@ -1,5 +1,6 @@
 package dev.jbox.seccomp;
 
+import dev.jbox.testing.Matrix;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jbox.arch.Arch;
@@ -30,6 +31,7 @@ class CompilerPropertyTest {
     static final AtomicLong POLICIES = new AtomicLong();
     static final AtomicLong INPUTS_RUN = new AtomicLong();
 
+
     static LongStream seeds() {
         String fixed = System.getProperty("jbox.fuzz.seed");
         if (fixed != null) {
@@ -45,7 +47,7 @@ class CompilerPropertyTest {
     void compiledProgramsAgreeWithTheModel(long seed) throws Exception {
         RandomPolicies gen = new RandomPolicies(seed);
         for (int i = 0; i < POLICIES_PER_BATCH; i++) {
-            Arch nativeArch = i % 2 == 0 ? Arch.X86_64 : Arch.AARCH64;
+            Arch nativeArch = Matrix.NATIVE.get(i % Matrix.NATIVE.size()); // every native arch in turn
             Policy p = gen.policy(nativeArch);
             Program prog = Compiler.compile(p, nativeArch); // verifies, or throws
             for (int j = 0; j < INPUTS; j++) {

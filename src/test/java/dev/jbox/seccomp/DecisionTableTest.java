@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -51,6 +52,11 @@ class DecisionTableTest {
         }
         List<DynamicNode> tests = new ArrayList<>();
         Map<Arch, List<Line>> byProgram = parse(preset);
+        // A new native architecture (or a new preset) fails here until its table says what it does.
+        tests.add(DynamicTest.dynamicTest(preset + ": a section for every native architecture", () ->
+                assertThat(byProgram.keySet()).as("@program sections of " + preset + ".tests")
+                        .containsExactlyInAnyOrder(Arrays.stream(Arch.values()).filter(Arch::isNativeCapable)
+                                .toArray(Arch[]::new))));
         int[] checks = {0};
         for (var e : byProgram.entrySet()) {
             Arch nativeArch = e.getKey();

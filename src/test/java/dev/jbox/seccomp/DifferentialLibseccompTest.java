@@ -1,5 +1,6 @@
 package dev.jbox.seccomp;
 
+import dev.jbox.testing.Matrix;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -43,7 +44,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -117,7 +117,7 @@ class DifferentialLibseccompTest {
     /** Syscalls of the presets translated by the exact prefix-block rewrite (see above). */
     static final Set<String> REWRITTEN_AS_PREFIX_BLOCKS = Set.of("socket", "personality");
 
-    static final List<String> PRESETS = List.of("minimal", "strict", "dev");
+    static final List<String> PRESETS = Profiles.PRESETS;
     static final int PRESET_MIN_INPUTS = 100_000;
     static final int RANDOM_POLICIES = 60;
     static final int RANDOM_INPUTS = 2_500;
@@ -134,10 +134,13 @@ class DifferentialLibseccompTest {
 
     enum InputClass { COMPARED, X32_NUMBER, FUTURE_NUMBER, EXCLUDED_SYSCALL }
 
+    /** Every architecture jbox runs on: each gets the presets and random policies compared. */
+    static final List<Arch> NATIVE = Matrix.NATIVE;
+
     @BeforeAll
     static void probeLibseccomp() throws Exception {
         Map<Arch, List<Integer>> nrs = new LinkedHashMap<>();
-        for (Arch a : List.of(Arch.X86_64, Arch.I386, Arch.AARCH64, Arch.ARM)) {
+        for (Arch a : Matrix.NATIVE_AND_COMPAT) {
             nrs.put(a, a.syscalls().all().stream().map(Syscall::nr).toList());
         }
         unaddable = Libseccomp.unaddable(nrs);
@@ -146,8 +149,8 @@ class DifferentialLibseccompTest {
     @AfterAll
     static void summary() {
         StringBuilder sb = new StringBuilder("\n=== jbox vs libseccomp 2.5.4 differential ===\n");
-        sb.append(String.format("policies: %d (3 presets x 2 arches + random); each compiled by libseccomp"
-                + " with CTL_OPTIMIZE=1 and =2%n", POLICIES.get()));
+        sb.append(String.format("policies: %d (%d presets x %d arches + random); each compiled by libseccomp"
+                + " with CTL_OPTIMIZE=1 and =2%n", POLICIES.get(), PRESETS.size(), NATIVE.size()));
         sb.append(String.format("inputs compared with libseccomp (x2 programs): %,d%n", COMPARED.get()));
         sb.append(String.format("inputs checked against Reference.decide: %,d%n", REFERENCE_CHECKED.get()));
         for (InputClass c : InputClass.values()) {
@@ -163,7 +166,7 @@ class DifferentialLibseccompTest {
     // ---- presets ---------------------------------------------------------------------------
 
     static Stream<Arguments> presets() {
-        return PRESETS.stream().flatMap(p -> Stream.of(Arguments.of(p, Arch.X86_64), Arguments.of(p, Arch.AARCH64)));
+        return PRESETS.stream().flatMap(p -> NATIVE.stream().map(a -> Arguments.of(p, a)));
     }
 
     @ParameterizedTest(name = "{0} on {1}")
@@ -207,15 +210,16 @@ class DifferentialLibseccompTest {
     // ---- random policies -------------------------------------------------------------------
 
     @ParameterizedTest(name = "random policies on {0}")
-    @EnumSource(value = Arch.class, names = {"X86_64", "AARCH64"})
+    @MethodSource("dev.jbox.testing.Matrix#nativeArches")
     void randomPoliciesAgreeWithLibseccomp(Arch arch) throws Exception {
         long seed = SEED + arch.ordinal();
         SplittableRandom rnd = new SplittableRandom(seed);
+        RandomPolicies gen = new RandomPolicies(rnd); // shares rnd: policies and inputs draw from one stream
         List<Policy> policies = new ArrayList<>();
         List<Translation> ts = new ArrayList<>();
         List<String> json = new ArrayList<>();
         for (int i = 0; i < RANDOM_POLICIES; i++) {
-            Policy p = RandomPolicy.draw(arch, rnd, i);
+            Policy p = gen.expressible(arch, i, DifferentialLibseccompTest::addable);
             Translation t = Translation.of(p, arch, unaddable);
             assertThat(t.excluded).as("random policy %d (seed %x) must be expressible: %s", i, seed, p).isEmpty();
             assertThat(t.rewritten).as("random policy %d (seed %x) must translate literally: %s", i, seed, p).isEmpty();
@@ -260,7 +264,7 @@ class DifferentialLibseccompTest {
      *       and returns KILL_THREAD.
      * </ul>
      * jbox must get both right; libseccomp's answer is reported (if a newer libseccomp fixes
-     * it, the restriction in {@link RandomPolicy#draw} can be lifted).
+     * it, the restriction in {@link RandomPolicies#expressible} can be lifted).
      */
     @org.junit.jupiter.api.Test
     void sharedArgumentReproductions() throws Exception {
@@ -396,14 +400,9 @@ class DifferentialLibseccompTest {
             this.nativeArch = nativeArch;
         }
 
+        /** The script's name for an ABI: libseccomp's, lower-case, without SCMP_ARCH_ ("x86_64", "x86", ...). */
         static String lsArch(Arch a) {
-            return switch (a) {
-                case X86_64 -> "x86_64";
-                case I386 -> "x86";
-                case AARCH64 -> "aarch64";
-                case ARM -> "arm";
-                default -> throw new IllegalArgumentException("libseccomp translation: no arch " + a);
-            };
+            return a.libseccompName().substring("SCMP_ARCH_".length()).toLowerCase(java.util.Locale.ROOT);
         }
 
         static Translation of(Policy p, Arch nativeArch, Set<String> unaddable) {
@@ -967,123 +966,18 @@ class DifferentialLibseccompTest {
 
     // ---- random policies -------------------------------------------------------------------
 
-    static final class RandomPolicy {
-        static Action action(SplittableRandom rnd) {
-            return switch (rnd.nextInt(9)) {
-                case 0, 1 -> Action.ALLOW;
-                case 2, 3 -> Action.errno(1 + rnd.nextInt(rnd.nextBoolean() ? 133 : 4095));
-                case 4 -> Action.KILL_PROCESS;
-                case 5 -> Action.KILL_THREAD;
-                case 6 -> Action.TRAP;
-                case 7 -> Action.LOG;
-                default -> new Action.Trace(rnd.nextInt(0x10000));
-            };
+    /** Whether libseccomp 2.5.4 can add a rule for {@code name} on every ABI of the scope. */
+    static boolean addable(Arch arch, String name, ArchScope scope) {
+        List<Arch> abis = new ArrayList<>(List.of(arch));
+        if (scope == ArchScope.NATIVE_COMPAT) {
+            arch.compat().ifPresent(abis::add);
         }
-
-        static Action actionOtherThan(Action deflt, SplittableRandom rnd) {
-            Action a;
-            do {
-                a = action(rnd);
-            } while (a.equals(deflt));
-            return a;
-        }
-
-        static long value(SplittableRandom rnd) {
-            return switch (rnd.nextInt(8)) {
-                case 0 -> rnd.nextInt(32);
-                case 1 -> 0xFFFFFFFFL - rnd.nextInt(3);
-                case 2 -> (1L << 32) + rnd.nextInt(3) - 1;
-                case 3 -> ((long) rnd.nextInt(8) << 32) | rnd.nextInt(16);
-                case 4 -> -1L - rnd.nextInt(3);
-                case 5 -> rnd.nextLong() & 0xFFFFFFFFL;
-                case 6 -> 1L << rnd.nextInt(64);
-                default -> rnd.nextLong();
-            };
-        }
-
-        static long mask(SplittableRandom rnd) {
-            return switch (rnd.nextInt(6)) {
-                case 0 -> 1L << rnd.nextInt(64);
-                case 1 -> rnd.nextLong() & 0xFFFFFFFFL;
-                case 2 -> rnd.nextLong() & 0xFFFFFFFF00000000L;
-                case 3 -> -1L;
-                case 4 -> (1L << (1 + rnd.nextInt(63))) - 1;
-                default -> rnd.nextLong();
-            };
-        }
-
-        /** One condition on a 64-bit argument (any operator) or a narrower one (EQ, MASKED_EQ). */
-        static Condition condition(Arch arch, String name, int arg, SplittableRandom rnd) {
-            int w = ArgTypes.width(arch, name, arg);
-            Op op = w >= 64 ? Op.values()[rnd.nextInt(Op.values().length)] : rnd.nextBoolean() ? Op.EQ : Op.MASKED_EQ;
-            if (op == Op.MASKED_EQ) {
-                long m = mask(rnd);
-                if (m == 0) {
-                    m = 1;
-                }
-                return Condition.masked(arg, m, rnd.nextInt(4) == 0 ? m : value(rnd) & m);
+        for (Arch abi : abis) {
+            var nr = abi.syscalls().number(name);
+            if (nr.isPresent() && unaddable.contains(Translation.lsArch(abi) + ":" + nr.getAsInt())) {
+                return false;
             }
-            return Condition.of(arg, op, value(rnd));
         }
-
-        static Policy draw(Arch arch, SplittableRandom rnd, int index) {
-            Action deflt = action(rnd);
-            ArchScope scope = rnd.nextBoolean() ? ArchScope.NATIVE : ArchScope.NATIVE_COMPAT;
-            Action badArch = action(rnd);
-            List<Syscall> table = arch.syscalls().all();
-            Set<String> mux = new HashSet<>(Policy.MULTIPLEXERS.keySet());
-            int count = 1 + rnd.nextInt(rnd.nextInt(4) == 0 ? 120 : 24);
-            Set<String> names = new LinkedHashSet<>();
-            while (names.size() < count) {
-                String n = table.get(rnd.nextInt(table.size())).name();
-                if (!mux.contains(n) && addable(arch, n, scope)) {
-                    names.add(n);
-                }
-            }
-            if (scope == ArchScope.NATIVE_COMPAT && rnd.nextInt(4) == 0) {
-                // a multiplexed call, so the compat side's implied ENOSYS on socketcall/ipc is exercised
-                String m = rnd.nextBoolean() ? "socket" : "semget";
-                if (arch.syscalls().number(m).isPresent() && addable(arch, m, scope)) {
-                    names.add(m);
-                }
-            }
-            List<Rule> rules = new ArrayList<>();
-            for (String n : names) {
-                Action a = actionOtherThan(deflt, rnd);
-                if (rnd.nextInt(5) < 2) {
-                    rules.add(Rule.of(n, a));
-                    continue;
-                }
-                // Each argument is tested by at most one rule of the syscall: libseccomp 2.5.4
-                // miscompiles an argument tested in two rules (SHARED_ARGUMENT_BUG).
-                List<Integer> free = new ArrayList<>(List.of(0, 1, 2, 3, 4, 5));
-                java.util.Collections.shuffle(free, new java.util.Random(rnd.nextLong()));
-                int nrules = 1 + rnd.nextInt(3);
-                for (int i = 0; i < nrules && !free.isEmpty(); i++) {
-                    int nconds = Math.min(free.size(), 1 + rnd.nextInt(3));
-                    List<Condition> cs = new ArrayList<>();
-                    for (int j = 0; j < nconds; j++) {
-                        cs.add(condition(arch, n, free.removeFirst(), rnd));
-                    }
-                    rules.add(new Rule(n, a, cs, "random", "random"));
-                }
-            }
-            java.util.Collections.shuffle(rules, new java.util.Random(rnd.nextLong()));
-            return new Policy("random-" + index, deflt, rules, scope, Optional.empty(), badArch);
-        }
-
-        private static boolean addable(Arch arch, String name, ArchScope scope) {
-            List<Arch> abis = new ArrayList<>(List.of(arch));
-            if (scope == ArchScope.NATIVE_COMPAT) {
-                arch.compat().ifPresent(abis::add);
-            }
-            for (Arch abi : abis) {
-                var nr = abi.syscalls().number(name);
-                if (nr.isPresent() && unaddable.contains(Translation.lsArch(abi) + ":" + nr.getAsInt())) {
-                    return false;
-                }
-            }
-            return true;
-        }
+        return true;
     }
 }

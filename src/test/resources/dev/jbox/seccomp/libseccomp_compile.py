@@ -15,12 +15,12 @@ Usage:
                                   libseccomp cannot add a rule on that arch (see below).
 
 Policy:
-  {"default": RET, "native_arch": "x86_64"|"aarch64", "extra_arches": ["x86"]|["arm"]|[],
+  {"default": RET, "native_arch": "x86_64"|"aarch64"|"riscv64", "extra_arches": ["x86"]|["arm"]|[],
    "bad_arch": RET, "optimize": 1|2,
    "rules": [{"nr": {ARCH: NR, ...}, "action": RET,
               "args": [{"arg": 0..5, "op": "EQ"|"NE"|"LT"|"LE"|"GT"|"GE"|"MASKED_EQ",
                         "value": U64, "mask": U64}]}]}
-  RET is a SECCOMP_RET_* value (u32). ARCH is "x86_64", "aarch64", "x86" or "arm". A rule is
+  RET is a SECCOMP_RET_* value (u32). ARCH is "x86_64", "aarch64", "riscv64", "x86" or "arm". A rule is
   added on every arch its "nr" map names (so per-arch numbers are explicit), with
   add_rule_exactly: libseccomp neither rewrites it nor adds socketcall/ipc variants.
 
@@ -55,6 +55,7 @@ ARCHES = {
     "aarch64": seccomp.Arch.AARCH64,
     "x86": seccomp.Arch.X86,
     "arm": seccomp.Arch.ARM,
+    "riscv64": seccomp.Arch.RISCV64,
 }
 OPS = {
     "EQ": seccomp.EQ, "NE": seccomp.NE, "LT": seccomp.LT, "LE": seccomp.LE,

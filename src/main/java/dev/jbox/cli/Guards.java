@@ -1,0 +1,53 @@
+package dev.jbox.cli;
+
+import dev.jbox.config.UserDirs;
+import dev.jbox.launch.Sandbox;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The places no sandbox may write, because they configure the next sandbox or run as the
+ * user later: jbox's config directory, its trust store, and jbox's own files (the checkout
+ * or install tree the running jbox came from: {@code scripts/jbox} rebuilds the jar from a
+ * checkout's sources, so a sandbox that could edit them would run its code as the user on
+ * the next call).
+ */
+final class Guards {
+    private Guards() {
+    }
+
+    static List<Sandbox.Guarded> of(Map<String, String> env, UserDirs dirs) {
+        List<Sandbox.Guarded> out = new ArrayList<>();
+        dirs.configDir().ifPresent(d -> out.add(new Sandbox.Guarded(d, "jbox's configuration directory", true)));
+        dirs.stateDir().ifPresent(d -> out.add(new Sandbox.Guarded(d, "jbox's trust store", true)));
+        String self = env.get("JBOX_SELF");
+        if (self != null && self.startsWith("/")) {
+            // .../scripts/jbox (a checkout) or .../bin/jbox (an installed tree): the tree is two up
+            Path tree = Path.of(self).normalize().getParent();
+            if (tree != null && tree.getParent() != null && tree.getParent().getParent() != null) {
+                out.add(new Sandbox.Guarded(tree.getParent(), "jbox itself", false));
+            }
+        }
+        jarDirectory().ifPresent(d -> out.add(new Sandbox.Guarded(d, "jbox itself (its jar)", false)));
+        return out;
+    }
+
+    /** The directory of the jar this class was loaded from (none when run from classes, as in unit tests). */
+    private static java.util.Optional<Path> jarDirectory() {
+        try {
+            var src = Guards.class.getProtectionDomain().getCodeSource();
+            if (src == null) {
+                return java.util.Optional.empty();
+            }
+            Path p = Path.of(src.getLocation().toURI());
+            return Files.isRegularFile(p) && p.getParent() != null ? java.util.Optional.of(p.getParent())
+                    : java.util.Optional.empty();
+        } catch (URISyntaxException | SecurityException | IllegalArgumentException e) {
+            return java.util.Optional.empty();
+        }
+    }
+}
