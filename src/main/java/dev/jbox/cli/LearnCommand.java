@@ -48,11 +48,13 @@ final class LearnCommand implements Subcommand {
     @Override
     public CommandSpec spec() {
         CommandSpec spec = Opts.command(NAME, this,
-                "Run a command once in the standard sandbox (as jbox run does) and write a least-privilege",
-                "profile from the calls it made: an allow-list over the base preset, every other call refused",
-                "with ENOSYS, each entry annotated with the executable that needed it and how often.",
-                "Calls the base refuses are refused while learning too, and stay refused.",
-                "Example: jbox learn -o ../ci.toml -- make test; then jbox run --config ../ci.toml -- make test");
+                "Run a command once in the standard sandbox (as jbox run does) and write",
+                "a least-privilege profile from the calls it made: an allow-list over the",
+                "base preset, every other call refused with ENOSYS, each entry annotated",
+                "with the executable that needed it and how often. Calls the base refuses",
+                "are refused while learning too, and stay refused.",
+                "Example: jbox learn -o ../ci.toml -- make test",
+                "         jbox run --config ../ci.toml -- make test");
         spec.addOption(baseOpt).addOption(formatOpt).addOption(outputOpt).addOption(shareNet).addOption(verbose)
                 .addOption(debug).addPositional(command);
         spec.usageMessage().sortOptions(false);

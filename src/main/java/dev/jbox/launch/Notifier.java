@@ -66,6 +66,7 @@ final class Notifier implements Runnable {
     private final CallLog log;
     private final CompletableFuture<Integer> listener;
     private volatile boolean stop;
+    private volatile int spawningThread = -1;
     private Posix.NotifReceiver receiver; // the answering thread's own
     private volatile boolean commandStarted;
     private volatile String commandExec = "";
@@ -101,6 +102,11 @@ final class Notifier implements Runnable {
         } catch (dev.jbox.seccomp.CompileException e) {
             throw new LaunchException(LaunchException.Kind.FAILED, e.getMessage(), e);
         }
+    }
+
+    /** The tid of jbox's thread that carries the filter; set before the listener is handed over. */
+    void spawningThread(int tid) {
+        spawningThread = tid;
     }
 
     /** Ends the loop at its next wake-up (the sandbox has ended). */
@@ -177,10 +183,9 @@ final class Notifier implements Runnable {
         Arch arch = archOf(n.arch(), n.nr());
         String name = arch == null ? null : arch.syscalls().name(n.nr()).orElse(null);
         String shown = name != null ? name : "nr " + n.nr();
-        if (Files.isDirectory(Path.of("/proc/self/task", Integer.toString(n.pid())))) {
-            // jbox's own spawning thread. Asked afresh every time, never cached: the caller is
-            // alive (suspended in this call), so its tid names it alone, while a cached answer
-            // could outlive a jbox thread whose tid a sandboxed process later gets.
+        if (n.pid() == spawningThread) {
+            // jbox's own spawning thread: of jbox's threads only it carries the filter, and it
+            // outlives every sandboxed process (so no sandboxed process can have its tid)
             return LET_THROUGH;
         }
         Proc proc = proc(n.pid());

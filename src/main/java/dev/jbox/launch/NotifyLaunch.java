@@ -122,6 +122,7 @@ public final class NotifyLaunch {
             CompletableFuture<Integer> pid = new CompletableFuture<>();
             spawning[0] = Thread.ofPlatform().daemon().name("jbox-spawn").start(() -> {
                 try {
+                    notifier.spawningThread(threadId());
                     listener.complete(Posix.installListenerFilter(filter.packed()));
                     pid.complete(Posix.spawn(path, argv, envp, fds, group));
                 } catch (RuntimeException e) {
@@ -168,6 +169,16 @@ public final class NotifyLaunch {
         }
         long[] stats = notifier.stats();
         return new Result(status, log, stats[0], stats[1], notifier.commandExec());
+    }
+
+    /** The calling thread's kernel tid, from /proc/thread-self ("PID/task/TID"). */
+    private static int threadId() {
+        try {
+            String link = java.nio.file.Files.readSymbolicLink(Path.of("/proc/thread-self")).toString();
+            return Integer.parseInt(link.substring(link.lastIndexOf('/') + 1));
+        } catch (IOException | RuntimeException e) {
+            throw new NativeException("readlink(/proc/thread-self)", 2, "cannot tell this thread's id: " + e);
+        }
     }
 
     private static void awaitUninterruptibly(CountDownLatch latch) {
