@@ -2,12 +2,14 @@ package dev.jbox.launch;
 
 import dev.jbox.arch.Arch;
 import dev.jbox.policy.Action;
+import dev.jbox.nativ.NativeException;
+import dev.jbox.nativ.Posix;
 import dev.jbox.seccomp.Emulator;
+import dev.jbox.seccomp.InvalidProgramException;
 import dev.jbox.seccomp.Program;
 import dev.jbox.seccomp.Ret;
 import dev.jbox.seccomp.SeccompData;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,7 +49,7 @@ public final class Doctor {
      * @param env      the environment (PATH, JBOX_BWRAP, JBOX_SELF)
      * @param root     whether jbox runs as root
      * @param trialArgs bwrap's arguments for the trial, before the filter and the command
-     * @param filterBytes the filter for the trial ({@code --seccomp 0}, on stdin), if any
+     * @param filterBytes the filter for the trial (in a sealed memfd, as run hands it over), if any
      * @param profile   the profile a launch applies here without options (name and where the
      *                  choice came from, e.g. "minimal (default)")
      * @param filter    that profile's filter; empty when it is "none"
@@ -354,49 +356,60 @@ public final class Doctor {
         }
     }
 
-    /** {@code bwrap ARGS [--seccomp 0] -- CMD}, the filter on stdin. */
+    /**
+     * {@code bwrap ARGS [--seccomp 3] -- CMD}, started exactly as {@code run --forward-signals}
+     * starts it: the filter in a sealed memfd handed over as fd 3, posix_spawn with an empty
+     * signal mask and only stdio plus the filter inherited; stdout and stderr on a pipe, so
+     * what bwrap says can be explained.
+     */
     private static Run bwrapRun(Path bwrap, List<String> args, Optional<byte[]> filterBytes, List<String> cmd) {
-        List<String> argv = new ArrayList<>();
-        argv.add(bwrap.toString());
-        argv.addAll(args);
-        Path filter = null;
+        Launcher.Plan plan;
         try {
-            ProcessBuilder pb = new ProcessBuilder();
-            if (filterBytes.isPresent()) {
-                // bwrap reads the filter from stdin: ProcessBuilder passes no other fds
-                filter = Files.createTempFile("jbox-doctor-", ".bpf");
-                Files.write(filter, filterBytes.get());
-                argv.add("--seccomp");
-                argv.add("0");
-                pb.redirectInput(filter.toFile());
-            } else {
-                pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            plan = new Launcher.Plan(bwrap, args, cmd,
+                    filterBytes.isPresent() ? Optional.of(Program.fromBytes(filterBytes.get())) : Optional.empty());
+        } catch (InvalidProgramException e) {
+            return new Run(-1, "the filter is not a valid program: " + e.getMessage(), 0);
+        }
+        int filterFd = -1;
+        int[] pipe = null;
+        try {
+            if (plan.filter().isPresent()) {
+                filterFd = Posix.sealedFilterFd("jbox-doctor-seccomp", plan.filter().get().packed());
             }
-            argv.add("--");
-            argv.addAll(cmd);
-            pb.command(argv).redirectErrorStream(true);
+            pipe = Posix.pipe();
             long t0 = System.nanoTime();
-            Process p = pb.start();
-            String output;
-            try (InputStream is = p.getInputStream()) {
-                output = new String(is.readNBytes(8192), StandardCharsets.UTF_8).strip();
-            }
-            if (!p.waitFor(20, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
+            int pid = Posix.spawn(bwrap.toString(), plan.argv(3), Launcher.environment(System.getenv()),
+                    filterFd >= 0 ? new int[] {filterFd} : new int[0], true, pipe[1]);
+            Posix.close(pipe[1]);
+            pipe[1] = -1;
+            Thread watchdog = Thread.ofPlatform().daemon().name("jbox-doctor-watchdog").start(() -> {
+                try {
+                    Thread.sleep(20_000);
+                    Posix.kill(pid, 9);
+                } catch (InterruptedException | RuntimeException e) {
+                    // finished in time, or already gone
+                }
+            });
+            byte[] said = Posix.readAll(pipe[0]);
+            int status = Posix.waitpid(pid);
+            watchdog.interrupt();
+            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            String output = new String(said, 0, Math.min(said.length, 8192), StandardCharsets.UTF_8).strip();
+            if ((status & 0x7f) == 9 && ms >= 20_000) {
                 return new Run(-1, "bwrap did not finish within 20 s", 0);
             }
-            return new Run(p.exitValue(), output, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
-        } catch (IOException e) {
+            int exit = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f);
+            return new Run(exit, output, ms);
+        } catch (NativeException e) {
             return new Run(-1, "cannot run bwrap: " + e.getMessage(), 0);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Run(-1, "interrupted", 0);
         } finally {
-            if (filter != null) {
-                try {
-                    Files.deleteIfExists(filter);
-                } catch (IOException ignored) {
-                    // a temp file
+            for (int fd : new int[] {filterFd, pipe == null ? -1 : pipe[0], pipe == null ? -1 : pipe[1]}) {
+                if (fd >= 0) {
+                    try {
+                        Posix.close(fd);
+                    } catch (NativeException ignored) {
+                        // best effort
+                    }
                 }
             }
         }

@@ -833,17 +833,30 @@ public final class Posix {
      */
     public static int spawn(String path, List<String> argv, List<String> envp, int[] childFds,
                             boolean newProcessGroup) {
+        return spawn(path, argv, envp, childFds, newProcessGroup, -1);
+    }
+
+    /**
+     * As {@link #spawn(String, List, List, int[], boolean)}, with the child's stdout and
+     * stderr both on {@code outputTo} (when it is not -1): how {@code jbox doctor} reads what
+     * bwrap says while starting it exactly as {@code run} does.
+     */
+    public static int spawn(String path, List<String> argv, List<String> envp, int[] childFds,
+                            boolean newProcessGroup, int outputTo) {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(childFds, "childFds");
         int first = 3 + childFds.length;
         // Sources are first copied above every target, so that no dup2 can overwrite a
         // source that a later dup2 still needs.
-        int[] high = new int[childFds.length];
+        int[] high = new int[childFds.length + (outputTo >= 0 ? 1 : 0)];
         Arrays.fill(high, -1);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment st = callState(arena);
             for (int i = 0; i < childFds.length; i++) {
                 high[i] = fcntl(st, childFds[i], Libc.F_DUPFD_CLOEXEC(), first);
+            }
+            if (outputTo >= 0) {
+                high[childFds.length] = fcntl(st, outputTo, Libc.F_DUPFD_CLOEXEC(), first);
             }
             MemorySegment cPath = arena.allocateFrom(path);
             MemorySegment cArgv = cStringArray(arena, argv, "argv");
@@ -871,9 +884,15 @@ public final class Posix {
                     checkErrorNumber("posix_spawnattr_setsigdefault",
                             Libc.posix_spawnattr_setsigdefault(attr, defaults));
                     checkErrorNumber("posix_spawnattr_setflags", Libc.posix_spawnattr_setflags(attr, flags));
-                    for (int i = 0; i < high.length; i++) {
+                    for (int i = 0; i < childFds.length; i++) {
                         checkErrorNumber("posix_spawn_file_actions_adddup2",
                                 Libc.posix_spawn_file_actions_adddup2(actions, high[i], 3 + i));
+                    }
+                    if (outputTo >= 0) {
+                        for (int std : new int[] {1, 2}) {
+                            checkErrorNumber("posix_spawn_file_actions_adddup2",
+                                    Libc.posix_spawn_file_actions_adddup2(actions, high[childFds.length], std));
+                        }
                     }
                     checkErrorNumber("posix_spawn_file_actions_addclosefrom_np",
                             Libc.posix_spawn_file_actions_addclosefrom_np(actions, first));

@@ -20,17 +20,22 @@ import org.junit.jupiter.api.Test;
 class FailClosedIT {
 
     Path cwd;
+    Path files;
     Path marker;
 
     @BeforeEach
     void setUp() throws Exception {
         cwd = Files.createTempDirectory("jbox-failclosed-it");
+        // the filter and config files live outside the working directory: under it (bound
+        // read-write) they would need the user's trust first (TrustIT covers that)
+        files = Files.createTempDirectory("jbox-failclosed-files");
         marker = cwd.resolve("ran");
     }
 
     @AfterEach
     void tearDown() throws Exception {
         Jbox.deleteTree(cwd);
+        Jbox.deleteTree(files);
     }
 
     void assertRefused(Jbox.Result r, String message) {
@@ -78,7 +83,7 @@ class FailClosedIT {
             toml.append("[[profiles.huge.rules]]\nsyscall = \"ioctl\"\nerrno = \"EPERM\"\n")
                     .append("args = [{ arg = 1, op = \"eq\", value = ").append(0x10000 + i).append(" }]\n");
         }
-        Path cfg = cwd.resolve("huge.toml");
+        Path cfg = files.resolve("huge.toml");
         Files.writeString(cfg, toml);
         Jbox.Result r = Jbox.run(List.of("--config", cfg.toString(), "--profile", "huge"), List.of("touch", marker.toString()),
                 new Jbox.Options(cwd, env(), false));
@@ -87,11 +92,11 @@ class FailClosedIT {
 
     @Test
     void anInvalidOrUnreadableBpfFile() throws Exception {
-        Path bad = cwd.resolve("bad.bpf");
+        Path bad = files.resolve("bad.bpf");
         Files.write(bad, new byte[] {6, 0, 0, 0, 0, 0, (byte) 0xff}); // 7 bytes
         assertRefused(Jbox.run(List.of("--bpf", bad.toString()), List.of("touch", marker.toString()),
                 new Jbox.Options(cwd, env(), false)), "not a multiple of 8");
-        assertRefused(Jbox.run(List.of("--bpf", cwd.resolve("missing.bpf").toString()), List.of("touch", marker.toString()),
+        assertRefused(Jbox.run(List.of("--bpf", files.resolve("missing.bpf").toString()), List.of("touch", marker.toString()),
                 new Jbox.Options(cwd, env(), false)), "cannot read");
     }
 
@@ -102,7 +107,7 @@ class FailClosedIT {
      */
     @Test
     void memfdFailure() throws Exception {
-        Path cfg = cwd.resolve("nomemfd.toml");
+        Path cfg = files.resolve("nomemfd.toml");
         Files.writeString(cfg, """
                 [profiles.nomemfd]
                 extends = "minimal"

@@ -44,7 +44,9 @@ class OciIT {
 
     @Test
     void badProfileRunsNothing() throws Exception {
-        Path bad = cwd.resolve("bad.json");
+        // outside the working directory: under it (bound read-write) it would need trust first
+        Path bad = Files.createTempFile("jbox-oci-bad-", ".json");
+        bad.toFile().deleteOnExit();
         Files.writeString(bad, "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": [\"read\"], \"action\": \"SCMP_ACT_ALOW\"}]}");
         Path marker = cwd.resolve("ran");
         Jbox.Result r = Jbox.run(List.of("--seccomp-profile", bad.toString()), List.of("touch", marker.toString()),

@@ -198,4 +198,19 @@ final class Probe {
         }
         return null;
     }
+
+    /** A command as found on this JVM's PATH (which jbox's children inherit), every link resolved. */
+    static String realCommand(String name) {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+            Path p = Path.of(dir.isEmpty() ? "." : dir, name);
+            if (Files.isExecutable(p)) {
+                try {
+                    return p.toRealPath().toString();
+                } catch (java.io.IOException e) {
+                    return p.toString();
+                }
+            }
+        }
+        throw new AssertionError(name + " is not on PATH");
+    }
 }
