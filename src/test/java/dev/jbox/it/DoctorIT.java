@@ -31,7 +31,7 @@ class DoctorIT {
         Jbox.Result r = Jbox.raw(List.of("doctor"), Jbox.Options.in(cwd));
         assertThat(r.exit()).as("%s", r).isZero();
         assertThat(r.stdout()).as("%s", r).contains("INFO  nested sandboxes")
-                .contains("profile 'minimal' (default) refuses unshare(CLONE_NEWUSER) -> ERRNO(EPERM), "
+                .contains("profile 'minimal' (from default) refuses unshare(CLONE_NEWUSER) -> ERRNO(EPERM), "
                         + "clone(CLONE_NEWUSER) -> ERRNO(EPERM), mount -> ERRNO(EPERM)")
                 .contains("fix: for such commands use the nested preset")
                 .contains("'jbox run --profile nested -- CMD'").contains("'JBOX_PROFILE=nested srt ...'")
@@ -40,7 +40,7 @@ class DoctorIT {
         Jbox.Result n = Jbox.raw(List.of("doctor"), Jbox.Options.in(cwd).withEnv(Map.of("JBOX_PROFILE", "nested")));
         assertThat(n.exit()).as("%s", n).isZero();
         assertThat(n.stdout()).as("%s", n).contains("OK    nested sandboxes")
-                .contains("profile 'nested' (JBOX_PROFILE) allows unshare(CLONE_NEWUSER), clone(CLONE_NEWUSER) and mount")
+                .contains("profile 'nested' (from JBOX_PROFILE) allows unshare(CLONE_NEWUSER), clone(CLONE_NEWUSER) and mount")
                 .doesNotContain("use the nested preset");
     }
 

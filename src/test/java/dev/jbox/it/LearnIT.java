@@ -22,8 +22,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class LearnIT {
 
-    /** python3 as the command finds it on PATH, links resolved: what /proc/PID/exe names in a report. */
-    static final String PYTHON = Probe.realCommand("python3");
+    /** The executable python3 on PATH really runs (through links and shims such as pyenv's): what /proc/PID/exe names. */
+    static final String PYTHON = Probe.pythonExecutable();
     static final String PYTHON_RE = java.util.regex.Pattern.quote(PYTHON);
 
     @TempDir

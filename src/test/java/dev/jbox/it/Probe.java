@@ -199,18 +199,24 @@ final class Probe {
         return null;
     }
 
-    /** A command as found on this JVM's PATH (which jbox's children inherit), every link resolved. */
-    static String realCommand(String name) {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-            Path p = Path.of(dir.isEmpty() ? "." : dir, name);
-            if (Files.isExecutable(p)) {
-                try {
-                    return p.toRealPath().toString();
-                } catch (java.io.IOException e) {
-                    return p.toString();
-                }
+    /**
+     * The file {@code python3} on this JVM's PATH (which jbox's children inherit) ends up
+     * executing, asked of python itself: links and wrapper scripts (pyenv's shims) resolved.
+     */
+    static String pythonExecutable() {
+        try {
+            Process p = new ProcessBuilder("python3", "-c", "import os, sys; print(os.path.realpath(sys.executable))")
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+            if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new AssertionError("python3 did not say where it is: " + out);
             }
+            return out;
+        } catch (IOException e) {
+            throw new AssertionError("python3 is needed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
         }
-        throw new AssertionError(name + " is not on PATH");
     }
 }

@@ -24,8 +24,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class ReportIT {
 
-    /** python3 as the command finds it on PATH, links resolved: what /proc/PID/exe names in a report. */
-    static final String PYTHON = Probe.realCommand("python3");
+    /** The executable python3 on PATH really runs (through links and shims such as pyenv's): what /proc/PID/exe names. */
+    static final String PYTHON = Probe.pythonExecutable();
     static final String PYTHON_RE = java.util.regex.Pattern.quote(PYTHON);
 
     @TempDir
@@ -85,7 +85,7 @@ class ReportIT {
         assertThat(r.stdout()).as("%s", r).isEqualTo(plain.stdout());
         assertThat(reportLines(r)).as("%s", r).containsExactly(
                 "jbox: report: profile 'strict' refused 1 call (1 distinct):",
-                "jbox:   io_uring_setup -> ENOSYS, 1 time, by " + Probe.path() + " (pid 2)");
+                "jbox:   io_uring_setup -> ENOSYS, 1 time, by " + cmd.getFirst() + " (pid 2)");
     }
 
     @Test
