@@ -86,20 +86,25 @@ final class ConfigCommand implements Subcommand {
                     .append(target.equals(b.src()) ? "" : " (resolves to " + target + ")")
                     .append(" -> ").append(b.dest()).append('\n');
         }
-        if (s.clearEnv()) {
-            sb.append("clear_env:   true (PATH kept)\n");
-        }
-        s.setEnv().forEach((k, v) -> sb.append("env:         ").append(k).append('=').append(v).append('\n'));
-        if (!s.unsetEnv().isEmpty()) {
-            sb.append("unset_env:   ").append(String.join(" ", s.unsetEnv())).append('\n');
-        }
-        s.hostname().ifPresent(h -> sb.append("hostname:    ").append(h).append('\n'));
-        s.chdir().ifPresent(c -> sb.append("chdir:       ").append(c).append('\n'));
+        environmentAndPlace(s, "", sb);
         if (!cfg.profiles().isEmpty()) {
             sb.append("profiles:    ").append(String.join(" ", cfg.profiles().stream().map(ProfileSpec::name).toList())).append('\n');
         }
         System.out.print(sb);
         return 0;
+    }
+
+    /** The environment, host name and working directory a config sets, a line each (also for {@code jbox trust}). */
+    static void environmentAndPlace(SandboxSettings s, String indent, StringBuilder sb) {
+        if (s.clearEnv()) {
+            sb.append(indent).append("clear_env:   true (PATH kept)\n");
+        }
+        s.setEnv().forEach((k, v) -> sb.append(indent).append("env:         ").append(k).append('=').append(v).append('\n'));
+        if (!s.unsetEnv().isEmpty()) {
+            sb.append(indent).append("unset_env:   ").append(String.join(" ", s.unsetEnv())).append('\n');
+        }
+        s.hostname().ifPresent(h -> sb.append(indent).append("hostname:    ").append(h).append('\n'));
+        s.chdir().ifPresent(c -> sb.append(indent).append("chdir:       ").append(c).append('\n'));
     }
 
     /** Why {@code jbox run} here would refuse the file for lack of trust, if it would. */

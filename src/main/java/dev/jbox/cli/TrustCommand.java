@@ -129,15 +129,7 @@ final class TrustCommand implements Subcommand {
             }
             out.append(" -> ").append(b.dest()).append('\n');
         }
-        if (s.clearEnv()) {
-            out.append("  env:       cleared (PATH kept)\n");
-        }
-        s.setEnv().forEach((k, v) -> out.append("  env:       ").append(k).append('=').append(v).append('\n'));
-        if (!s.unsetEnv().isEmpty()) {
-            out.append("  unset_env: ").append(String.join(" ", s.unsetEnv())).append('\n');
-        }
-        s.hostname().ifPresent(h -> out.append("  hostname:  ").append(h).append('\n'));
-        s.chdir().ifPresent(c -> out.append("  chdir:     ").append(c).append('\n'));
+        ConfigCommand.environmentAndPlace(s, "  ", out);
         FilterChoice choice = FilterChoice.decide(FilterChoice.Request.profile(null), Map.of(), cfg);
         out.append("  seccomp:   ").append(choice.name());
         Optional<Program> program;

@@ -315,6 +315,22 @@ public final class Posix {
         }
     }
 
+    /** A filter's length must fit {@code sock_fprog.len} (an unsigned short). */
+    private static void checkLength(long[] insns) {
+        Objects.requireNonNull(insns, "insns");
+        if (insns.length > 0xFFFF) {
+            throw new IllegalArgumentException("filter too long: " + insns.length + " instructions");
+        }
+    }
+
+    /** {@code struct sock_fprog} for {@code insns}, in {@code arena}. */
+    private static MemorySegment program(Arena arena, long[] insns) {
+        MemorySegment prog = sock_fprog.allocate(arena);
+        sock_fprog.len(prog, (short) insns.length);
+        sock_fprog.filter(prog, encodeFilter(arena, insns));
+        return prog;
+    }
+
     /**
      * Installs a filter on the calling thread: seccomp(SECCOMP_SET_MODE_FILTER, 0, &amp;prog) via
      * syscall(), falling back to prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &amp;prog) on ENOSYS.
@@ -324,15 +340,10 @@ public final class Posix {
      * @throws IllegalArgumentException if {@code insns} has more than 65535 elements
      */
     public static void installFilter(long[] insns) {
-        Objects.requireNonNull(insns, "insns");
-        if (insns.length > 0xFFFF) {
-            throw new IllegalArgumentException("filter too long: " + insns.length + " instructions");
-        }
+        checkLength(insns);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment st = callState(arena);
-            MemorySegment prog = sock_fprog.allocate(arena);
-            sock_fprog.len(prog, (short) insns.length);
-            sock_fprog.filter(prog, encodeFilter(arena, insns));
+            MemorySegment prog = program(arena, insns);
             long r = raw(st, Sys.SECCOMP, Libc.SECCOMP_SET_MODE_FILTER(), 0L, prog.address(), 0, 0);
             if (r == -1) {
                 int e = errno(st);
@@ -415,15 +426,10 @@ public final class Posix {
      * cannot hand back a listener.
      */
     public static int installListenerFilter(long[] insns) {
-        Objects.requireNonNull(insns, "insns");
-        if (insns.length > 0xFFFF) {
-            throw new IllegalArgumentException("filter too long: " + insns.length + " instructions");
-        }
+        checkLength(insns);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment st = callState(arena);
-            MemorySegment prog = sock_fprog.allocate(arena);
-            sock_fprog.len(prog, (short) insns.length);
-            sock_fprog.filter(prog, encodeFilter(arena, insns));
+            MemorySegment prog = program(arena, insns);
             prctl(st, Libc.PR_SET_NO_NEW_PRIVS(), 1L, 0L, 0L, 0L);
             return (int) sys(st, Sys.SECCOMP, Libc.SECCOMP_SET_MODE_FILTER(), SECCOMP_FILTER_FLAG_NEW_LISTENER,
                     prog.address(), 0, 0);
@@ -790,9 +796,7 @@ public final class Posix {
             MemorySegment cPath = arena.allocateFrom(path);
             MemorySegment cArgv = cStringArray(arena, argv, "argv");
             MemorySegment cEnvp = cStringArray(arena, envp, "envp");
-            MemorySegment prog = sock_fprog.allocate(arena);
-            sock_fprog.len(prog, (short) insns.length);
-            sock_fprog.filter(prog, encodeFilter(arena, insns));
+            MemorySegment prog = program(arena, insns);
             int setModeFilter = Libc.SECCOMP_SET_MODE_FILTER();
             int enosys = Libc.ENOSYS();
             // prctl links the one syscall handle, so nothing is linked under the filter
