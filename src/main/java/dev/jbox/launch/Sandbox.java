@@ -82,6 +82,10 @@ public record Sandbox(List<Mount> mounts, boolean shareNet, String chdir, boolea
         if (readOnly.isPresent()) {
             notices.add("the working directory " + dir + " " + readOnly.get() + ": it stays read-only inside"
                     + " (to let the command write, cd into a project directory, or add --bind DIR DIR)");
+            // still there to work in: under /tmp the private tmpfs would hide it otherwise
+            if (cwd.getParent() != null && !cwd.startsWith("/dev") && !cwd.startsWith("/proc")) {
+                m.add(new Mount.Bind(dir, dir, true));
+            }
         } else {
             // after /tmp: when cwd is under /tmp, its bind must land on top of the private /tmp
             addWritable(m, cwd, dir, "the working directory " + dir, l.guarded());

@@ -236,6 +236,19 @@ class TrustIT {
     }
 
     @Test
+    void fromJboxsOwnDirectoryTheCommandRunsThereReadOnly() throws Exception {
+        // the README's command, run from the checkout: jbox itself stays read-only, and the
+        // directory is still there inside (also when it is under /tmp, hidden by the private tmpfs)
+        Path jarDir = Jbox.jar().getParent();
+        Jbox.Result r = Jbox.run(List.of(), List.of("sh", "-c", "pwd; touch jbox-probe || echo read-only"), in(jarDir));
+        assertThat(r.exit()).as("%s", r).isZero();
+        assertThat(r.stdoutLines()).containsExactly(jarDir.toString(), "read-only");
+        assertThat(r.stderr()).contains("jbox: the working directory " + jarDir + " holds jbox itself (its jar):"
+                + " it stays read-only inside");
+        assertThat(jarDir.resolve("jbox-probe")).doesNotExist();
+    }
+
+    @Test
     void fromTheRootOrTheHomeDirectoryNothingIsWrittenOnTheHost() throws Exception {
         Jbox.Result fromRoot = Jbox.run(List.of(), List.of("sh", "-c",
                 "echo x > /jbox-trust-probe; ls /proc | grep -c '^[0-9]'"), in(Path.of("/")));

@@ -41,6 +41,9 @@ class SandboxLayoutTest {
         for (Path cwd : List.of(Path.of("/"), home, dir.resolve("users"), Path.of("/proc/self"))) {
             Sandbox s = layout(cwd, home, List.of(), List.of());
             assertThat(s.bwrapArgs()).as("%s", cwd).doesNotContain("--bind");
+            // a read-only working directory is still there (under /tmp the private tmpfs would hide it)
+            boolean visible = cwd.getParent() != null && !cwd.startsWith("/proc");
+            assertThat(args(s).contains("--ro-bind " + cwd + " " + cwd)).as("%s", cwd).isEqualTo(visible);
             assertThat(s.notices()).singleElement().asString().startsWith("the working directory " + cwd.normalize())
                     .contains("it stays read-only inside");
         }
