@@ -164,7 +164,7 @@ class BwrapIT {
                 Map.of("JBOX_PROFILE", "none"));
         assertThat(none.stdoutLines()).as("%s", none).containsExactly("Seccomp:\t0", "Seccomp_filters:\t0");
         assertThat(none.stderr()).as("%s", none).isEmpty(); // bwrap's stderr is bwrap's alone
-        Jbox.Result verbose = via(Shell.script() + " bwrap", "$BWRAP --ro-bind / / true",
+        Jbox.Result verbose = via(JBOX + " bwrap", "$BWRAP --ro-bind / / true",
                 Map.of("JBOX_PROFILE", "none", "JBOX_VERBOSE", "1"));
         assertThat(verbose.stderr()).as("%s", verbose).isEqualTo("jbox: warning: no seccomp filter (JBOX_PROFILE):"
                 + " the command runs with bwrap's namespaces only\n");
@@ -173,7 +173,7 @@ class BwrapIT {
     /** The acceptance line: {@code JBOX_PROFILE=none jbox bwrap --ro-bind / / true 2>&1 | wc -c} is 0. */
     @Test
     void anExplicitNoneIsSilent() {
-        Jbox.Result r = via(Shell.script() + " bwrap", "JBOX_PROFILE=none $BWRAP --ro-bind / / true 2>&1 | wc -c",
+        Jbox.Result r = via(JBOX + " bwrap", "JBOX_PROFILE=none $BWRAP --ro-bind / / true 2>&1 | wc -c",
                 Map.of());
         assertThat(r.stdout().trim()).as("%s", r).isEqualTo("0");
     }
@@ -193,7 +193,7 @@ class BwrapIT {
         Jbox.Result plain = via("bwrap", snippet, Map.of("FD", spelling));
         assertThat(plain.stdoutLines()).as("plain bwrap reads fd 3 too: %s", plain)
                 .containsExactly("Seccomp_filters:\t1", "ESCAPED");
-        Jbox.Result jbox = via(Shell.script() + " bwrap", snippet, Map.of("FD", spelling));
+        Jbox.Result jbox = via(JBOX + " bwrap", snippet, Map.of("FD", spelling));
         assertThat(jbox.stdoutLines()).as("%s", jbox).containsExactly("Seccomp_filters:\t2");
         assertThat(jbox.stderr()).as("%s", jbox).contains("Operation not permitted");
     }
@@ -225,7 +225,7 @@ class BwrapIT {
                 + " 7</dev/null";
         Shell.bash("printf '\\006\\0\\0\\0\\0\\0\\377\\177' > allow.bpf", cwd, Map.of());
         Jbox.Result plain = via("bwrap", snippet, Map.of());
-        Jbox.Result jbox = via(Shell.script() + " bwrap", snippet, Map.of());
+        Jbox.Result jbox = via(JBOX + " bwrap", snippet, Map.of());
         assertThat(jbox.exit()).as("jbox %s\nplain %s", jbox, plain).isEqualTo(plain.exit());
         assertThat(jbox.stderr()).as("jbox %s\nplain %s", jbox, plain).isEqualTo(plain.stderr());
         assertThat(jbox.stdout()).as("jbox %s\nplain %s", jbox, plain).isEqualTo(plain.stdout());
@@ -233,7 +233,7 @@ class BwrapIT {
 
     @Test
     void aLineJboxCannotReproduceExactlyIsRefused() {
-        Jbox.Result r = via(Shell.script() + " bwrap", "$BWRAP --ro-bind / / --seccomp 3 --uid 0 --seccomp 4 true"
+        Jbox.Result r = via(JBOX + " bwrap", "$BWRAP --ro-bind / / --seccomp 3 --uid 0 --seccomp 4 true"
                 + " 3</dev/null 4</dev/null", Map.of());
         assertThat(r.exit()).as("%s", r).isEqualTo(125);
         assertThat(r.stderr()).as("%s", r).isEqualTo("jbox: this line has 2 --seccomp options (bwrap uses the last and"
@@ -259,7 +259,7 @@ class BwrapIT {
             assertThat(none.stdout()).as("%s", none).isEqualTo("usage: " + invoked + " [OPTIONS...] [--] COMMAND [ARGS...]\n");
         }
         // called as jbox (not as bwrap), bwrap is "bwrap", even when the environment says otherwise
-        Jbox.Result jbox = Shell.bash(Shell.script() + " bwrap --help | head -1", cwd, Map.of("JBOX_ARGV0", "/x/bwrap"));
+        Jbox.Result jbox = Shell.bash(Shell.q(Shell.script().toString()) + " bwrap --help | head -1", cwd, Map.of("JBOX_ARGV0", "/x/bwrap"));
         assertThat(jbox.stdout()).isEqualTo("usage: bwrap [OPTIONS...] [--] COMMAND [ARGS...]\n");
     }
 

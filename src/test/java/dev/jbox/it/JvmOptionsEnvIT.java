@@ -25,7 +25,7 @@ class JvmOptionsEnvIT {
     @ParameterizedTest
     @ValueSource(strings = {"JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS"})
     void theCommandGetsTheVariableBackAndJboxsJvmIgnoresIt(String name) {
-        Jbox.Result r = Shell.bash(Shell.script() + " run -- sh -c 'echo \"${" + name + "-unset}\"'", cwd,
+        Jbox.Result r = Shell.bash(Shell.q(Shell.script().toString()) + " run -- sh -c 'echo \"${" + name + "-unset}\"'", cwd,
                 Map.of(name, "-Duser.name=nobody"));
         assertThat(r.exit()).as("%s", r).isZero();
         assertThat(r.stdoutLines()).as("%s", r).containsExactly("-Duser.name=nobody");
@@ -44,7 +44,7 @@ class JvmOptionsEnvIT {
             case "empty" -> env.put("JAVA_TOOL_OPTIONS", "");
             default -> env.put("JAVA_TOOL_OPTIONS", " -Da=1  -Db=\"two words\" ");
         }
-        Jbox.Result r = Shell.bash(Shell.script()
+        Jbox.Result r = Shell.bash(Shell.q(Shell.script().toString())
                 + " run -- sh -c 'printf \"[%s]\\n\" \"${JAVA_TOOL_OPTIONS-unset}\"; env | grep -c ^JBOX_SAVED_'", cwd, env);
         assertThat(r.stdoutLines()).as("%s", r).containsExactly("[" + expected + "]", "0");
         assertThat(r.stderr()).as("%s", r).doesNotContain("Picked up");
@@ -53,7 +53,7 @@ class JvmOptionsEnvIT {
     @ParameterizedTest
     @ValueSource(strings = {"JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS"})
     void theBwrapAliasHandsItBackToo(String name) {
-        Jbox.Result r = Shell.bash(Shell.script() + " bwrap --ro-bind / / sh -c 'echo \"${" + name + "-unset}\"'", cwd,
+        Jbox.Result r = Shell.bash(Shell.q(Shell.script().toString()) + " bwrap --ro-bind / / sh -c 'echo \"${" + name + "-unset}\"'", cwd,
                 Map.of(name, "-Xmx1g"));
         assertThat(r.exit()).as("%s", r).isZero();
         assertThat(r.stdoutLines()).as("%s", r).containsExactly("-Xmx1g");
