@@ -43,7 +43,7 @@ class SandboxLayoutTest {
             assertThat(s.bwrapArgs()).as("%s", cwd).doesNotContain("--bind");
             // a read-only working directory is still there (under /tmp the private tmpfs would hide it)
             boolean visible = cwd.getParent() != null && !cwd.startsWith("/proc");
-            assertThat(args(s).contains("--ro-bind " + cwd + " " + cwd)).as("%s", cwd).isEqualTo(visible);
+            assertThat(args(s).contains("--tmpfs /tmp --ro-bind " + cwd + " " + cwd)).as("%s", cwd).isEqualTo(visible);
             assertThat(s.notices()).singleElement().asString().startsWith("the working directory " + cwd.normalize())
                     .contains("it stays read-only inside");
         }
