@@ -36,18 +36,29 @@ final class Guards {
         return out;
     }
 
-    /** The directory of the jar this class was loaded from (none when run from classes, as in unit tests). */
+    /**
+     * The directory of the jar jbox runs from: this class's code source, or (loaded from an
+     * AOT cache, a class may have none) the jar on the class path; empty when run from class
+     * directories, as in unit tests.
+     */
     private static java.util.Optional<Path> jarDirectory() {
         try {
             var src = Guards.class.getProtectionDomain().getCodeSource();
-            if (src == null) {
-                return java.util.Optional.empty();
+            if (src != null && src.getLocation() != null) {
+                Path p = Path.of(src.getLocation().toURI());
+                if (Files.isRegularFile(p) && p.getParent() != null) {
+                    return java.util.Optional.of(p.getParent());
+                }
             }
-            Path p = Path.of(src.getLocation().toURI());
-            return Files.isRegularFile(p) && p.getParent() != null ? java.util.Optional.of(p.getParent())
-                    : java.util.Optional.empty();
         } catch (URISyntaxException | SecurityException | IllegalArgumentException e) {
-            return java.util.Optional.empty();
+            // fall back to the class path
         }
+        for (String entry : System.getProperty("java.class.path", "").split(java.io.File.pathSeparator)) {
+            Path p = Path.of(entry).toAbsolutePath().normalize();
+            if (entry.endsWith(".jar") && Files.isRegularFile(p) && p.getParent() != null) {
+                return java.util.Optional.of(p.getParent());
+            }
+        }
+        return java.util.Optional.empty();
     }
 }

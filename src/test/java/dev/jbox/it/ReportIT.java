@@ -127,7 +127,8 @@ class ReportIT {
     @Test
     void aTimeLimitStillEndsWithTheReport() {
         Jbox.Result r = run(List.of("--profile", "strict", "--report", "--timeout", "2s"),
-                List.of("python3", "-c", VSOCK + "import time\ntime.sleep(60)\n"));
+                // -u: the line must be out before the time limit's SIGTERM, which flushes nothing
+                List.of("python3", "-u", "-c", VSOCK + "import time\ntime.sleep(60)\n"));
         assertThat(r.exit()).as("%s", r).isEqualTo(124);
         assertThat(r.stdout()).isEqualTo("errno 97\n");
         assertThat(reportLines(r)).as("%s", r).hasSize(2);
