@@ -34,6 +34,8 @@ final class ProfileOptions {
             "Native architecture to compile for: x86_64, aarch64, riscv64 (default: this machine's).", "--arch");
     private final ConfigOption config = new ConfigOption();
     private Filters.Resolved resolved;
+    /** The gate {@link #resolve} read with: the program is read through the same one. */
+    private Trust.Gate gateForProgram;
 
     void addTo(CommandSpec spec) {
         spec.addOption(profileOpt).addOption(archOpt);
@@ -100,8 +102,6 @@ final class ProfileOptions {
         }
         return resolved;
     }
-
-    private Trust.Gate gateForProgram;
 
     /** A profile of the file is used even when -p names it. */
     private static boolean usesConfigProfile(FilterChoice choice, ConfigFile cfg) {

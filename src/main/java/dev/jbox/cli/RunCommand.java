@@ -117,7 +117,7 @@ final class RunCommand implements Subcommand {
         return switch (cfg.origin()) {
             case PROJECT -> true;
             case EXPLICIT -> cfg.path().isPresent()
-                    && new Trust.Gate(null, Optional.empty(), writable).writableBindOver(cfg.path().get()).isPresent();
+                    && Trust.writableBindOver(cfg.path().get(), writable).isPresent();
             case USER, NONE -> false;
         };
     }

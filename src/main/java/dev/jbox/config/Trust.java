@@ -141,22 +141,30 @@ public final class Trust {
             return bytes;
         }
 
-        /** The read-write bind that covers {@code file} (links resolved on both sides), if any. */
+        /** The read-write bind that covers {@code file}, if any ({@link Trust#writableBindOver}). */
         public Optional<Path> writableBindOver(Path file) {
-            Path real;
-            try {
-                real = file.toRealPath();
-            } catch (IOException e) {
-                real = file.toAbsolutePath().normalize();
-            }
-            Path abs = file.toAbsolutePath().normalize();
-            for (Path w : writable) {
-                if (real.startsWith(w) || abs.startsWith(w)) {
-                    return Optional.of(w);
-                }
-            }
-            return Optional.empty();
+            return Trust.writableBindOver(file, writable);
         }
     }
 
+
+    /**
+     * The directory of {@code writable} (real paths of a sandbox's read-write bind sources)
+     * that covers {@code file}, its links resolved or not, if any.
+     */
+    public static Optional<Path> writableBindOver(Path file, List<Path> writable) {
+        Path real;
+        try {
+            real = file.toRealPath();
+        } catch (IOException e) {
+            real = file.toAbsolutePath().normalize();
+        }
+        Path abs = file.toAbsolutePath().normalize();
+        for (Path w : writable) {
+            if (real.startsWith(w) || abs.startsWith(w)) {
+                return Optional.of(w);
+            }
+        }
+        return Optional.empty();
+    }
 }
