@@ -90,18 +90,27 @@ jbox_apt() {
     fi
 }
 
-# The JVM flags jbox starts with (JBOX_JVM_FLAGS, JBOX_LAUNCH_JVM_FLAGS), from jbox's one
-# launcher (sourced without jbox_launch=1 it defines them and returns), so scripts/jbox, the
-# installed jbox, the AOT training and scripts/bench all use the same ones.
-jbox_launch=0 . "${BASH_SOURCE[0]%/*}/../src/dist/bin/jbox"
+# The JVM flags jbox starts with (JBOX_JVM_FLAGS, JBOX_LAUNCH_JVM_FLAGS), as arrays, read from
+# the two lines of jbox's one launcher that define them, so scripts/jbox, the installed jbox,
+# the AOT training and scripts/bench all use the same ones.
+while IFS= read -r jbox_line; do
+    case $jbox_line in
+        JBOX_JVM_FLAGS=\"*\"|JBOX_LAUNCH_JVM_FLAGS=\"*\") eval "$jbox_line" ;;
+    esac
+done < "${BASH_SOURCE[0]%/*}/../src/dist/bin/jbox"
+read -ra JBOX_JVM_FLAGS <<< "${JBOX_JVM_FLAGS:?the launcher src/dist/bin/jbox defines no JBOX_JVM_FLAGS}"
+read -ra JBOX_LAUNCH_JVM_FLAGS <<< "${JBOX_LAUNCH_JVM_FLAGS:?the launcher src/dist/bin/jbox defines no JBOX_LAUNCH_JVM_FLAGS}"
+unset jbox_line
 
 # jbox_train_aot JAVA JAR AOT DIR -> trains jbox's AOT cache for exactly that java and jar
 # into AOT (JDK 25+); returns 1 when the training fails (jbox then starts without a cache).
 # The training run takes the whole launch path and stops just before execve (run --dry-run;
 # a run that execs writes no cache), in a neutral directory DIR: no jbox.toml, no user config,
-# and a stand-in bwrap that only answers --help (the dry run checks it for --seccomp and never
-# runs it). A first dry run fills that check's cache, so the training run takes the path a
-# launch takes: the cached answer, not a `bwrap --help` process.
+# a stand-in bwrap that only answers --help (the dry run checks it for --seccomp and never
+# runs it), and the variables every launcher sets (src/dist/bin/jbox): a class that only a
+# launch loads would be read from the jar at every launch (as the open-files limit's was).
+# A first dry run fills that check's cache, so the training run takes the path a launch
+# takes: the cached answer, not a `bwrap --help` process.
 jbox_train_aot() {
     local java=$1 jar=$2 aot=$3 train=$4
     rm -f "$aot" "$aot.tmp"
@@ -110,6 +119,7 @@ jbox_train_aot() {
     chmod +x "$train/bwrap"
     if (cd "$train" && unset JAVA_TOOL_OPTIONS _JAVA_OPTIONS JDK_JAVA_OPTIONS \
             && export JBOX_BWRAP="$train/bwrap" JBOX_PROFILE= XDG_CONFIG_HOME="$train" \
+            JBOX_NOFILE_SOFT="$(ulimit -Sn)" JBOX_CALLER_FDS="0 1 2" JBOX_SELF="$train/jbox/bin/jbox" \
             XDG_CACHE_HOME="$train/cache" XDG_STATE_HOME="$train/state" HOME="$train" \
             && "$java" "${JBOX_LAUNCH_JVM_FLAGS[@]}" --enable-native-access=ALL-UNNAMED -cp "$jar" \
             dev.jbox.cli.Main run --dry-run -- true >/dev/null 2>&1 \

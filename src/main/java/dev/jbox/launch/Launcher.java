@@ -148,6 +148,11 @@ public final class Launcher {
         public Prepared {
             argv = List.copyOf(argv);
         }
+
+        /** The fds bwrap inherits: the filter's, if there is one. */
+        int[] keptFds() {
+            return filterFd >= 0 ? new int[] {filterFd} : new int[0];
+        }
     }
 
     /**
@@ -161,8 +166,9 @@ public final class Launcher {
                 fd = Posix.sealedFilterFd("jbox-seccomp", plan.filter().get().packed());
             }
             // Only the filter may cross into bwrap.
-            prepareForExec(nofileSoft, fd >= 0 ? new int[] {fd} : new int[0]);
-            return new Prepared(fd, plan.argv(fd));
+            Prepared p = new Prepared(fd, plan.argv(fd));
+            prepareForExec(nofileSoft, p.keptFds());
+            return p;
         } catch (NativeException e) {
             throw new LaunchException(LaunchException.Kind.FAILED, "cannot start bwrap: " + e.getMessage(), e);
         }
@@ -177,7 +183,7 @@ public final class Launcher {
     public static void exec(Plan plan, List<String> env, long nofileSoft) throws LaunchException {
         Prepared p = prepare(plan, nofileSoft);
         try {
-            Posix.execve(plan.bwrap().toString(), p.argv(), env);
+            Posix.execve(plan.bwrap().toString(), p.argv(), env, p.keptFds());
             throw new LaunchException(LaunchException.Kind.FAILED, "execve returned without an error");
         } catch (NativeException e) {
             throw new LaunchException(LaunchException.Kind.FAILED, "cannot start bwrap: " + e.getMessage(), e);

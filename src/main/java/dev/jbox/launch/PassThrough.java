@@ -127,14 +127,15 @@ public final class PassThrough {
                 keep.remove(fd);
                 Posix.close(fd); // bwrap closes an --args fd after reading it; jbox has read it
             }
-            Launcher.prepareForExec(nofileSoft, keep.stream().mapToInt(Integer::intValue).toArray());
+            int[] kept = keep.stream().mapToInt(Integer::intValue).toArray();
+            Launcher.prepareForExec(nofileSoft, kept);
             // What bwrap would have printed for the --seccomps jbox took out, where bwrap prints it:
             // before anything else (addFilter refuses a line where something could come first).
             for (String w : warnings) {
                 System.err.println(w);
             }
             System.err.flush();
-            Posix.execve(req.bwrap().toString(), argv, env);
+            Posix.execve(req.bwrap().toString(), argv, env, kept);
             throw new LaunchException(LaunchException.Kind.FAILED, "execve returned without an error");
         } catch (NativeException e) {
             for (int fd : opened) {

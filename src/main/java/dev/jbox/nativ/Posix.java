@@ -765,14 +765,24 @@ public final class Posix {
         return array;
     }
 
-    /** execve(path, argv, envp); only returns by throwing NativeException. */
-    public static void execve(String path, List<String> argv, List<String> envp) {
+    /**
+     * execve(path, argv, envp), every fd &gt;= 3 but {@code keep} marked close-on-exec just
+     * before it; only returns by throwing NativeException.
+     *
+     * <p>The fds are marked here, as the very last step, although the caller has done it
+     * already: anything the JVM opens in between would cross into the new program without
+     * FD_CLOEXEC. It does: a class that is not in the AOT cache makes the class loader open
+     * jbox's jar for the first time (a launch whose path the cache's training did not take),
+     * and that fd, opened without O_CLOEXEC, reached the sandboxed command.
+     */
+    public static void execve(String path, List<String> argv, List<String> envp, int... keep) {
         Objects.requireNonNull(path, "path");
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment st = callState(arena);
             MemorySegment cPath = arena.allocateFrom(path);
             MemorySegment cArgv = cStringArray(arena, argv, "argv");
             MemorySegment cEnvp = cStringArray(arena, envp, "envp");
+            cloexecAllExcept(keep);
             raw(st, Sys.EXECVE, cPath.address(), cArgv.address(), cEnvp.address(), 0, 0);
             throw failure("execve", st);
         }
@@ -780,7 +790,7 @@ public final class Posix {
 
     /**
      * Applies a seccomp filter to the calling thread and replaces the process with
-     * {@code path}: prctl(PR_SET_NO_NEW_PRIVS), then the filter (as {@link #installFilter}),
+     * {@code path}: every fd &gt;= 3 close-on-exec (as {@link #execve}), prctl(PR_SET_NO_NEW_PRIVS), then the filter (as {@link #installFilter}),
      * then execve, with every argument prepared beforehand, so that the only calls made
      * under the filter before execve are the two downcalls themselves. Only returns by
      * throwing; if execve fails the calling thread stays filtered.
@@ -799,6 +809,8 @@ public final class Posix {
             MemorySegment prog = program(arena, insns);
             int setModeFilter = Libc.SECCOMP_SET_MODE_FILTER();
             int enosys = Libc.ENOSYS();
+            // as in execve: whatever the JVM opened since the caller's pass must not cross
+            cloexecAllExcept();
             // prctl links the one syscall handle, so nothing is linked under the filter
             prctl(st, Libc.PR_SET_NO_NEW_PRIVS(), 1L, 0L, 0L, 0L);
             long r = raw(st, Sys.SECCOMP, setModeFilter, 0L, prog.address(), 0, 0);

@@ -32,10 +32,23 @@ class HygieneIT {
 
     /** Runs {@code sh -c SCRIPT} where SCRIPT ends by exec'ing the JVM with jbox's args. */
     String shell(String before, List<String> javaFlags, List<String> jboxArgs) throws Exception {
-        List<String> java = new ArrayList<>(List.of(Jbox.java()));
-        java.addAll(javaFlags);
+        List<String> java = new ArrayList<>(javaFlags);
         java.addAll(List.of("-jar", Jbox.jar().toString()));
         java.addAll(jboxArgs);
+        return shellJava(before, java);
+    }
+
+    /** As {@link #shell}, started as jbox's launcher starts it: {@code -cp JAR dev.jbox.cli.Main}. */
+    String shellAsLauncher(String before, List<String> javaFlags, List<String> jboxArgs) throws Exception {
+        List<String> java = new ArrayList<>(javaFlags);
+        java.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-cp", Jbox.jar().toString(), "dev.jbox.cli.Main"));
+        java.addAll(jboxArgs);
+        return shellJava(before, java);
+    }
+
+    private String shellJava(String before, List<String> javaArgs) throws Exception {
+        List<String> java = new ArrayList<>(List.of(Jbox.java()));
+        java.addAll(javaArgs);
         StringBuilder script = new StringBuilder(before).append("; exec");
         for (String a : java) {
             script.append(" '").append(a.replace("'", "'\\''")).append('\'');
@@ -75,6 +88,32 @@ class HygieneIT {
         assertThat(out).contains("SigBlk:\t0000000000000000\n").contains("Seccomp:\t2\n");
         // fds 0-2 and the one `ls` opens for /proc/self/fd: no memfd, no jar, no 5 or 9
         assertThat(out.strip()).endsWith("0 1 2 3");
+    }
+
+    @Test
+    void noFdTheJvmOpensLateReachesTheCommand() throws Exception {
+        // An AOT cache trained on a path without JBOX_NOFILE_SOFT: a launch that sets it (every
+        // launcher does) needs the open-files limit's classes, which are not in the cache, after
+        // jbox marked its fds close-on-exec, so the class loader opens the jar only then, without
+        // O_CLOEXEC. That fd reached the sandboxed command until execve did the marking last.
+        Path aot = cwd.resolve("late.aot");
+        shellAsLauncher("unset JBOX_NOFILE_SOFT", List.of("-XX:-MaxFDLimit", "-XX:AOTCacheOutput=" + aot, "-Xlog:all=off"),
+                List.of("run", "--dry-run", "--", "true"));
+        assertThat(aot).as("the AOT cache trained").isRegularFile();
+        List<String> flags = List.of("-XX:-MaxFDLimit", "-XX:AOTCache=" + aot, "-Xlog:aot=off", "-Xlog:cds=off");
+        Path classes = cwd.resolve("classes.log");
+        shellAsLauncher("export JBOX_NOFILE_SOFT=$(ulimit -Sn)",
+                List.of(flags.get(0), flags.get(1), "-Xlog:class+load=info:file=" + classes, "-Xlog:aot=off", "-Xlog:cds=off"),
+                List.of("run", "--dry-run", "--", "true"));
+        assertThat(Files.readString(classes)).as("control: a class comes from the jar, not the cache")
+                .containsPattern("source: (file|jar):");
+        String out = shellAsLauncher("export JBOX_NOFILE_SOFT=$(ulimit -Sn)", flags,
+                List.of("run", "--profile", "strict", "--", "ls", "-l", "/proc/self/fd"));
+        assertThat(out).doesNotContain(".jar").doesNotContain("memfd");
+        assertThat(out.lines().filter(l -> l.contains(" -> ")).count()).as(out).isEqualTo(4); // 0-2 and ls's own
+        String direct = shellAsLauncher("export JBOX_NOFILE_SOFT=$(ulimit -Sn)", flags,
+                List.of("run", "--no-namespaces", "--profile", "strict", "--", "ls", "-l", "/proc/self/fd"));
+        assertThat(direct).doesNotContain(".jar");
     }
 
     @Test
