@@ -30,21 +30,22 @@ public final class Groups {
     }
 
     private static Groups load() {
-        try {
-            Config c = TomlFiles.parse(Resources.text("groups.toml"), "groups.toml");
-            Map<String, Group> m = new LinkedHashMap<>();
-            for (var e : c.entrySet()) {
-                Config g = (Config) e.getValue();
-                List<String> members = new ArrayList<>();
-                for (Object o : g.<List<?>>get("syscalls")) {
-                    members.add((String) o);
-                }
-                m.put(e.getKey(), new Group(e.getKey(), g.get("description"), List.copyOf(members)));
+        // the tree groups.toml parses into, built from constants (src/build/EmbedToml.java)
+        return of(BuiltinToml.groups());
+    }
+
+    /** The groups a groups.toml tree defines: each table a group with its description and members. */
+    static Groups of(Config c) {
+        Map<String, Group> m = new LinkedHashMap<>();
+        for (var e : c.entrySet()) {
+            Config g = (Config) e.getValue();
+            List<String> members = new ArrayList<>();
+            for (Object o : g.<List<?>>get("syscalls")) {
+                members.add((String) o);
             }
-            return new Groups(m);
-        } catch (ConfigException e) {
-            throw new IllegalStateException("built-in groups.toml is broken: " + e.getMessage(), e);
+            m.put(e.getKey(), new Group(e.getKey(), g.get("description"), List.copyOf(members)));
         }
+        return new Groups(m);
     }
 
     public List<Group> all() {
