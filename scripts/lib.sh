@@ -104,10 +104,11 @@ unset jbox_line
 
 # jbox_train_aot JAVA JAR AOT DIR -> trains jbox's AOT cache for exactly that java and jar
 # into AOT (JDK 25+); returns 1 when the training fails (jbox then starts without a cache).
-# The training run takes the whole launch path and stops just before execve (run --dry-run;
-# a run that execs writes no cache), in a neutral directory DIR: no jbox.toml, no user config,
-# a stand-in bwrap that only answers --help (the dry run checks it for --seccomp and never
-# runs it), and the variables every launcher sets (src/dist/bin/jbox): a class that only a
+# The training run (dev.jbox.cli.AotTraining) takes the whole launch path of `run` and of
+# `bwrap` and stops just before execve (a run that execs writes no cache), in a neutral
+# directory DIR: no jbox.toml, no user config, a stand-in bwrap that only answers --help (the
+# dry run checks it for --seccomp and never runs it), and the variables every launcher sets
+# (src/dist/bin/jbox): a class that only a
 # launch loads would be read from the jar at every launch (as the open-files limit's was).
 # A first dry run fills that check's cache, so the training run takes the path a launch
 # takes: the cached answer, not a `bwrap --help` process.
@@ -124,7 +125,7 @@ jbox_train_aot() {
             && "$java" "${JBOX_LAUNCH_JVM_FLAGS[@]}" --enable-native-access=ALL-UNNAMED -cp "$jar" \
             dev.jbox.cli.Main run --dry-run -- true >/dev/null 2>&1 \
             && "$java" "${JBOX_LAUNCH_JVM_FLAGS[@]}" -XX:AOTCacheOutput="$aot.tmp" -Xlog:all=off \
-            --enable-native-access=ALL-UNNAMED -cp "$jar" dev.jbox.cli.Main run --dry-run -- true \
+            --enable-native-access=ALL-UNNAMED -cp "$jar" dev.jbox.cli.AotTraining \
             >/dev/null 2>&1) && [ -f "$aot.tmp" ]; then
         mv -f "$aot.tmp" "$aot"
         return 0

@@ -9,6 +9,7 @@ import dev.jbox.config.TrustStore;
 import dev.jbox.config.UserDirs;
 import dev.jbox.launch.Bwrap;
 import dev.jbox.launch.BwrapVersion;
+import dev.jbox.launch.LaunchException;
 import dev.jbox.launch.Launcher;
 import dev.jbox.launch.PassThrough;
 import dev.jbox.seccomp.Program;
@@ -40,6 +41,23 @@ final class BwrapCommand implements Subcommand {
     /** {@code JBOX_VERBOSE=1}: jbox may speak on bwrap's stderr. */
     static boolean verbose(Map<String, String> env) {
         return "1".equals(env.get("JBOX_VERBOSE"));
+    }
+
+    /** The last step: exec bwrap; for the AOT cache's training, everything but the exec. */
+    @FunctionalInterface
+    interface Finish {
+        void launch(PassThrough.Request req, List<String> env, long nofileSoft, PassThrough.VersionSource version)
+                throws LaunchException;
+    }
+
+    private final Finish finish;
+
+    BwrapCommand() {
+        this(PassThrough::exec);
+    }
+
+    BwrapCommand(Finish finish) {
+        this.finish = finish;
     }
 
     private final PositionalParamSpec args = Opts.positional("BWRAP_ARGS", List.class, "0..*", "0..*",
@@ -134,7 +152,7 @@ final class BwrapCommand implements Subcommand {
         PassThrough.Request req = new PassThrough.Request(PassThrough.argv0(env.get(ARGV0_ENV)), bwrap, s.bwrapArgs(),
                 filter,
                 PassThrough.callerFds(env.get("JBOX_CALLER_FDS")));
-        PassThrough.exec(req, Launcher.environment(env), RunCommand.nofileSoft(env), b -> BwrapVersion.of(b, env));
-        return Errors.LAUNCH_ERROR; // not reached: exec either replaces us or throws
+        finish.launch(req, Launcher.environment(env), RunCommand.nofileSoft(env), b -> BwrapVersion.of(b, env));
+        return Errors.LAUNCH_ERROR; // not reached but in the AOT training: exec either replaces us or throws
     }
 }

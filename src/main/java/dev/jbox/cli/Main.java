@@ -1,5 +1,6 @@
 package dev.jbox.cli;
 
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -22,7 +23,11 @@ public final class Main {
         if (args.length > 0 && (args[0].equals(RunCommand.NAME) || args[0].equals(BwrapCommand.NAME))) {
             WarmUp.start(); // overlaps with everything below
         }
-        CommandLine cl = commandLine(args.length == 0 ? "" : args[0]);
+        return execute(commandLine(args.length == 0 ? "" : args[0]), args);
+    }
+
+    /** Runs {@code args} on {@code cl} with jbox's error handling; returns the exit status. */
+    static int execute(CommandLine cl, String... args) {
         cl.setParameterExceptionHandler(Errors::onBadUsage);
         cl.setExecutionExceptionHandler(Errors::onFailure);
         return cl.execute(args);
@@ -35,10 +40,19 @@ public final class Main {
      * suggestions list everything.
      */
     static CommandLine commandLine(String first) {
+        return commandLine(first, Optional.empty());
+    }
+
+    /** {@link #commandLine(String)}, with {@code only} as the one subcommand when given. */
+    static CommandLine commandLine(String first, Optional<Subcommand> only) {
         CommandLine top = new CommandLine(Opts.addStandardHelp(new Jbox().spec()));
         boolean found = false;
+        if (only.isPresent()) {
+            top.addSubcommand(model(only.get()));
+            found = true;
+        }
         for (Jbox.Entry e : Jbox.SUBCOMMANDS) {
-            if (e.name().equals(first)) {
+            if (!found && e.name().equals(first)) {
                 top.addSubcommand(model(e.create().get()));
                 found = true;
             }

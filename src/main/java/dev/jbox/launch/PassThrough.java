@@ -62,14 +62,44 @@ public final class PassThrough {
             return Optional.empty();
         }
         Set<Integer> out = new LinkedHashSet<>();
-        for (String f : env.trim().split("\\s+")) {
-            try {
-                out.add(Integer.parseInt(f));
-            } catch (NumberFormatException e) {
-                return Optional.empty();
+        // split on blanks by hand: a regular expression costs every launch its compilation
+        int i = 0;
+        int n = env.length();
+        while (i < n) {
+            while (i < n && Character.isWhitespace(env.charAt(i))) {
+                i++;
+            }
+            int start = i;
+            while (i < n && !Character.isWhitespace(env.charAt(i))) {
+                i++;
+            }
+            if (i > start) {
+                try {
+                    out.add(Integer.parseInt(env, start, i, 10));
+                } catch (NumberFormatException e) {
+                    return Optional.empty();
+                }
             }
         }
         return Optional.of(out);
+    }
+
+    /**
+     * What {@link #prepare} leaves for the exec: bwrap's argv, the fds it inherits, what bwrap
+     * would have printed for the {@code --seccomp}s jbox took out, and the fds jbox opened.
+     */
+    public record Prepared(List<String> argv, int[] kept, List<String> warnings, List<Integer> opened) {
+        public Prepared {
+            argv = List.copyOf(argv);
+            kept = kept.clone();
+            warnings = List.copyOf(warnings);
+            opened = List.copyOf(opened);
+        }
+
+        @Override
+        public int[] kept() {
+            return kept.clone();
+        }
     }
 
     /**
@@ -79,6 +109,28 @@ public final class PassThrough {
      */
     public static void exec(Request req, List<String> env, long nofileSoft, VersionSource version)
             throws LaunchException {
+        Prepared p = prepare(req, nofileSoft, version);
+        // What bwrap would have printed for the --seccomps jbox took out, where bwrap prints it:
+        // before anything else (addFilter refuses a line where something could come first).
+        for (String w : p.warnings()) {
+            System.err.println(w);
+        }
+        System.err.flush();
+        try {
+            Posix.execve(req.bwrap().toString(), p.argv(), env, p.kept());
+            throw new LaunchException(LaunchException.Kind.FAILED, "execve returned without an error");
+        } catch (NativeException e) {
+            closeAll(p.opened());
+            throw new LaunchException(LaunchException.Kind.FAILED, "cannot start bwrap: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Everything {@link #exec} does before {@code execve}: the AOT cache's training takes this
+     * path too (src/main/java/dev/jbox/cli/AotTraining.java), so a {@code jbox bwrap} launch
+     * finds its classes in the cache. On failure the fds jbox opened are closed again.
+     */
+    public static Prepared prepare(Request req, long nofileSoft, VersionSource version) throws LaunchException {
         List<Integer> opened = new ArrayList<>();
         try {
             List<String> argv = new ArrayList<>();
@@ -129,23 +181,23 @@ public final class PassThrough {
             }
             int[] kept = keep.stream().mapToInt(Integer::intValue).toArray();
             Launcher.prepareForExec(nofileSoft, kept);
-            // What bwrap would have printed for the --seccomps jbox took out, where bwrap prints it:
-            // before anything else (addFilter refuses a line where something could come first).
-            for (String w : warnings) {
-                System.err.println(w);
-            }
-            System.err.flush();
-            Posix.execve(req.bwrap().toString(), argv, env, kept);
-            throw new LaunchException(LaunchException.Kind.FAILED, "execve returned without an error");
+            return new Prepared(argv, kept, warnings, opened);
         } catch (NativeException e) {
-            for (int fd : opened) {
-                try {
-                    Posix.close(fd);
-                } catch (NativeException ignored) {
-                    // best effort
-                }
-            }
+            closeAll(opened);
             throw new LaunchException(LaunchException.Kind.FAILED, "cannot start bwrap: " + e.getMessage(), e);
+        } catch (LaunchException e) {
+            closeAll(opened);
+            throw e;
+        }
+    }
+
+    private static void closeAll(List<Integer> fds) {
+        for (int fd : fds) {
+            try {
+                Posix.close(fd);
+            } catch (NativeException ignored) {
+                // best effort
+            }
         }
     }
 

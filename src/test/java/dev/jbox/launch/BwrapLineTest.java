@@ -294,5 +294,8 @@ class BwrapLineTest {
         assertThat(PassThrough.callerFds("0 1 2 7")).hasValueSatisfying(s -> assertThat(s).containsExactly(0, 1, 2, 7));
         assertThat(PassThrough.callerFds("")).isEmpty();
         assertThat(PassThrough.callerFds("0 x")).isEmpty();
+        assertThat(PassThrough.callerFds(" 0\t1  12\n")).hasValueSatisfying(s -> assertThat(s).containsExactly(0, 1, 12));
+        assertThat(PassThrough.callerFds("0 1x")).isEmpty();
+        assertThat(PassThrough.callerFds("   ")).isEmpty();
     }
 }

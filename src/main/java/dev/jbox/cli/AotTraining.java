@@ -1,0 +1,31 @@
+package dev.jbox.cli;
+
+import dev.jbox.launch.PassThrough;
+import java.util.Optional;
+
+/**
+ * The AOT cache's training run (scripts/lib.sh, jbox_train_aot): the JVM records the classes
+ * one run loads and links, so the run must take every launch path a user's call takes:
+ * {@code jbox run} (as {@code run --dry-run}, which stops just before execve) and then
+ * {@code jbox bwrap} up to the same point, with a line like the ones agent sandboxes send.
+ * Without the second, each {@code jbox bwrap} read ~30 of its classes out of the jar (~20 ms).
+ * Not a command: nothing on jbox's command line reaches the bwrap path that does not exec.
+ */
+public final class AotTraining {
+    private AotTraining() {
+    }
+
+    public static void main(String[] args) {
+        int run = Main.run("run", "--dry-run", "--", "true");
+        boolean[] prepared = {false};
+        BwrapCommand bwrap = new BwrapCommand((req, env, nofileSoft, version) -> {
+            PassThrough.prepare(req, nofileSoft, version);
+            prepared[0] = true;
+        });
+        Main.execute(Main.commandLine(BwrapCommand.NAME, Optional.of(bwrap)), BwrapCommand.NAME,
+                "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--unshare-all",
+                "--share-net", "--die-with-parent", "--new-session", "--setenv", "JBOX_TRAINING", "1",
+                "--chdir", "/", "--", "true");
+        System.exit(run == 0 && prepared[0] ? 0 : 1);
+    }
+}
