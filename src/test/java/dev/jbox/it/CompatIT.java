@@ -143,11 +143,6 @@ class CompatIT {
      */
     private Jbox.Result client(String name, String profile) throws IOException, InterruptedException {
         if (name.equals("srt")) {
-            // The staged unprivileged re-run (scripts/test) has no npm set-up of its own for that
-            // user: srt's install and run did not finish in 300 s there (not yet understood). The
-            // root run covers srt; as an unprivileged user it was only tried by hand.
-            Assumptions.assumeFalse("1".equals(System.getenv("JBOX_TEST_STAGED")),
-                    "srt is not installed from npm in the staged unprivileged run");
             List<String> missing = new ArrayList<>();
             for (String tool : List.of("node", "npm", "socat", "rg", "python3", "curl")) {
                 if (java.util.Arrays.stream(PATH.split(":")).noneMatch(d -> Files.isExecutable(Path.of(d, tool)))) {
