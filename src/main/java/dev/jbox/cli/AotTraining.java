@@ -6,17 +6,29 @@ import java.util.Optional;
 /**
  * The AOT cache's training run (scripts/lib.sh, jbox_train_aot): the JVM records the classes
  * one run loads and links, so the run must take every launch path a user's call takes:
- * {@code jbox run} (as {@code run --dry-run}, which stops just before execve) and then
- * {@code jbox bwrap} up to the same point, with a line like the ones agent sandboxes send.
- * Without the second, each {@code jbox bwrap} read ~30 of its classes out of the jar (~20 ms).
+ * {@code jbox run} (as {@code run --dry-run}, which stops just before execve), once with a
+ * preset and once with a profile of the user's own (checked against every ABI's syscall
+ * table), and then {@code jbox bwrap} up to the same point, with a line like the ones agent
+ * sandboxes send. Without the bwrap step, each {@code jbox bwrap} read ~30 of its classes out
+ * of the jar (~20 ms); without the user's profile, such a run read the tables' classes so
+ * (~30 ms).
  * Not a command: nothing on jbox's command line reaches the bwrap path that does not exec.
  */
 public final class AotTraining {
     private AotTraining() {
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws java.io.IOException {
         int run = Main.run("run", "--dry-run", "--", "true");
+        // a profile of the user's own: its syscall names are checked against every ABI's table
+        java.nio.file.Path config = java.nio.file.Files.createTempFile("jbox-aot-training", ".toml");
+        int custom;
+        try {
+            java.nio.file.Files.writeString(config, "[profiles.trained]\nextends = \"strict\"\nallow = [\"ptrace\"]\n");
+            custom = Main.run("run", "--dry-run", "--config", config.toString(), "--profile", "trained", "--", "true");
+        } finally {
+            java.nio.file.Files.deleteIfExists(config);
+        }
         boolean[] prepared = {false};
         BwrapCommand bwrap = new BwrapCommand((req, env, nofileSoft, version) -> {
             PassThrough.prepare(req, nofileSoft, version);
@@ -26,6 +38,6 @@ public final class AotTraining {
                 "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--unshare-all",
                 "--share-net", "--die-with-parent", "--new-session", "--setenv", "JBOX_TRAINING", "1",
                 "--chdir", "/", "--", "true");
-        System.exit(run == 0 && prepared[0] ? 0 : 1);
+        System.exit(run == 0 && custom == 0 && prepared[0] ? 0 : 1);
     }
 }

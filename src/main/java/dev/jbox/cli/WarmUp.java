@@ -1,17 +1,14 @@
 package dev.jbox.cli;
 
-import dev.jbox.arch.Arch;
-import dev.jbox.arch.ArgTypes;
 import dev.jbox.launch.Launcher;
 
 /**
  * What every launch needs whatever its options say, started on a second thread as soon as
- * {@code run} or {@code bwrap} is seen: the native calls linked, then the syscall tables and
- * argument types loaded. The main thread meanwhile builds the command line, reads the
- * config and parses the profiles; when it gets to these, it finds them done (or waits for
- * them: class initialisation is the lock). On two cores this hides most of the native
- * layer's cold start. Measured orders (docs/STARTUP.md): this one was fastest; parsing the
- * profiles here too made the main thread wait for them.
+ * {@code run} or {@code bwrap} is seen: the native calls linked (~50 ms, interpreted). The
+ * main thread meanwhile builds the command line, reads the config, parses the profiles and
+ * compiles the filter, and ends about when the link does (docs/STARTUP.md). Only the link:
+ * the syscall tables and argument types, once loaded here after it, were by then loaded by
+ * the main thread for itself (or never needed), so they only took CPU from it.
  */
 final class WarmUp {
     private WarmUp() {
@@ -26,8 +23,6 @@ final class WarmUp {
     private static void run() {
         try {
             Launcher.warmUp();
-            Arch.allSyscallNames(); // every ABI's table: profile names are checked against all of them
-            ArgTypes.of("read");
         } catch (RuntimeException | LinkageError ignored) {
             // the launch makes the same calls on the main thread and reports what fails there
         }

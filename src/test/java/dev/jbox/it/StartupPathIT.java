@@ -55,13 +55,13 @@ class StartupPathIT {
 
     /**
      * The AOT cache's training (dev.jbox.cli.AotTraining, as scripts/lib.sh runs it) covers
-     * both launch paths: with the cache it writes, neither {@code run} nor {@code bwrap} loads
-     * a class out of the jar. A class the training missed is read from the jar on every
+     * every launch path: with the cache it writes, neither {@code run} (with a preset or a
+     * profile of the user's own) nor {@code bwrap} loads a class out of the jar. A class the training missed is read from the jar on every
      * launch (the jar's central directory, interpreted: ~20 ms for the bwrap path before it
      * was trained), and it opens the jar after jbox marked its fds close-on-exec.
      */
     @Test
-    void theTrainedCacheHoldsEveryClassOfBothLaunchPaths() throws Exception {
+    void theTrainedCacheHoldsEveryClassOfEveryLaunchPath() throws Exception {
         Path train = Files.createDirectories(tmp.resolve("train"));
         Path standIn = train.resolve("bwrap");
         Files.writeString(standIn, "#!/bin/sh\necho '    --seccomp FD'\n");
@@ -77,15 +77,20 @@ class StartupPathIT {
         assertThat(aot).isRegularFile();
 
         env.remove("JBOX_BWRAP"); // the real bwrap from here on
+        // a profile of the user's own, outside the working directory (no trust needed)
+        Path work = Files.createDirectories(tmp.resolve("work"));
+        Path config = Files.createDirectories(tmp.resolve("config")).resolve("mine.toml");
+        Files.writeString(config, "[profiles.mine]\nextends = \"minimal\"\ndeny = [\"acct\"]\n");
         for (List<String> args : List.of(List.of("run", "--", "true"),
+                List.of("run", "--config", config.toString(), "--profile", "mine", "--", "true"),
                 List.of("bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--unshare-all", "--die-with-parent", "true"))) {
-            Path log = tmp.resolve(args.getFirst() + ".log");
+            Path log = tmp.resolve(args.getFirst() + args.size() + ".log");
             List<String> withCache = new java.util.ArrayList<>(flags);
             withCache.addAll(List.of("-XX:AOTCache=" + aot, "-Xlog:aot=off", "-Xlog:cds=off",
                     "-Xlog:class+load=info:file=" + log));
             List<String> main = new java.util.ArrayList<>(List.of("dev.jbox.cli.Main"));
             main.addAll(args);
-            launch(tmp, env, withCache, main);
+            launch(work, env, withCache, main);
             List<String> loaded = Files.readAllLines(log);
             assertThat(loaded).as("classes loaded by jbox %s", args.getFirst()).hasSizeGreaterThan(500);
             assertThat(loaded).filteredOn(l -> l.contains("source: file:") || l.contains("source: jar:"))
