@@ -178,4 +178,24 @@ final class Jbox {
             }
         }
     }
+
+    /** The host processes whose command line contains {@code marker}. */
+    static List<Long> processesWith(String marker) {
+        List<Long> out = new ArrayList<>();
+        try (var dir = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+            for (Path p : dir) {
+                try {
+                    String cmdline = new String(Files.readAllBytes(p.resolve("cmdline"))).replace('\0', ' ');
+                    if (cmdline.contains(marker)) {
+                        out.add(Long.parseLong(p.getFileName().toString()));
+                    }
+                } catch (IOException | RuntimeException ignored) {
+                    // gone
+                }
+            }
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        return out;
+    }
 }

@@ -198,10 +198,10 @@ class ReportIT {
         p.destroyForcibly(); // SIGKILL
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         long gone = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!processesWith(marker).isEmpty() && System.nanoTime() < gone) {
+        while (!Jbox.processesWith(marker).isEmpty() && System.nanoTime() < gone) {
             Thread.sleep(50);
         }
-        assertThat(processesWith(marker)).as("left behind").isEmpty();
+        assertThat(Jbox.processesWith(marker)).as("left behind").isEmpty();
         List<String> lines = Files.readAllLines(out);
         assertThat(lines).as("never let through").allSatisfy(l -> assertThat(l)
                 .matches("\\d+ -1 (Operation not permitted|Function not implemented)"));
@@ -216,25 +216,5 @@ class ReportIT {
             }
         }
         return Path.of("/usr/bin/bwrap");
-    }
-
-    /** The host processes whose command line contains {@code marker}. */
-    static List<Long> processesWith(String marker) {
-        List<Long> out = new ArrayList<>();
-        try (var dir = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
-            for (Path p : dir) {
-                try {
-                    String cmdline = new String(Files.readAllBytes(p.resolve("cmdline"))).replace('\0', ' ');
-                    if (cmdline.contains(marker)) {
-                        out.add(Long.parseLong(p.getFileName().toString()));
-                    }
-                } catch (IOException | RuntimeException ignored) {
-                    // gone
-                }
-            }
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-        return out;
     }
 }

@@ -113,26 +113,6 @@ class SuperviseIT {
         assertThat(p.exitValue()).as(Files.readString(err)).isEqualTo(143);
     }
 
-    /** The host processes whose command line contains {@code marker}. */
-    private static List<Long> processesWith(String marker) {
-        List<Long> out = new ArrayList<>();
-        try (var dir = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
-            for (Path p : dir) {
-                try {
-                    String cmdline = new String(Files.readAllBytes(p.resolve("cmdline"))).replace('\0', ' ');
-                    if (cmdline.contains(marker)) {
-                        out.add(Long.parseLong(p.getFileName().toString()));
-                    }
-                } catch (IOException | RuntimeException ignored) {
-                    // gone
-                }
-            }
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-        return out;
-    }
-
     @Test
     void theTimeLimitEndsTheCommandWith124AndLeavesNothingBehind() {
         String marker = "jbox-marker-" + UUID.randomUUID();
@@ -143,7 +123,7 @@ class SuperviseIT {
         assertThat(r.exit()).as("%s", r).isEqualTo(124);
         assertThat(r.stderr()).as("%s", r).isEmpty();
         assertThat(ms).as("ended soon after the limit").isLessThan(15_000);
-        assertThat(processesWith(marker)).as("left behind").isEmpty();
+        assertThat(Jbox.processesWith(marker)).as("left behind").isEmpty();
     }
 
     @Test
@@ -156,7 +136,7 @@ class SuperviseIT {
         assertThat(r.exit()).as("%s", r).isEqualTo(124);
         assertThat(ms).as("%s", r).isBetween(1_900L, 15_000L);
         assertThat(r.stderr()).as("%s", r).contains("SIGTERM").contains("SIGKILL");
-        assertThat(processesWith(marker)).as("left behind").isEmpty();
+        assertThat(Jbox.processesWith(marker)).as("left behind").isEmpty();
     }
 
     @Test
