@@ -10,6 +10,8 @@ import dev.jbox.seccomp.Program;
 import dev.jbox.seccomp.Ret;
 import dev.jbox.seccomp.SeccompData;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -125,6 +127,15 @@ public final class Doctor {
         List<String> found = new ArrayList<>();
         Status status = Status.OK;
         List<String> fixes = new ArrayList<>();
+        boolean chroot = chrooted(in.proc());
+        if (chroot) {
+            // whatever the sysctls say: the kernel refuses CLONE_NEWUSER to a chrooted task, and
+            // bwrap's pivot_root needs the current root to be a mount point, so as root too
+            status = Status.FAIL;
+            fixes.add("run jbox outside the chroot, or enter the tree as a container does, with a mount "
+                    + "namespace whose root is the tree (e.g. 'systemd-nspawn -D DIR', or 'bwrap --bind DIR / "
+                    + "--proc /proc --dev /dev CMD' from the host); or use 'jbox run --no-namespaces' (filter only)");
+        }
         if (max.isPresent()) {
             found.add("max_user_namespaces=" + max.get());
             if (max.get().equals("0")) {
@@ -149,8 +160,8 @@ public final class Doctor {
                     + "'sudo apparmor_parser -r /etc/apparmor.d/bwrap-userns-restrict'), or on a CI runner "
                     + "'sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0'");
         }
-        String detail = String.join(", ", found)
-                + (in.root() ? " (jbox runs as root: bwrap can create namespaces without user namespaces)" : "");
+        String detail = String.join(", ", found) + (chroot ? "; but " + CHROOT : in.root()
+                ? " (jbox runs as root: bwrap can create namespaces without user namespaces)" : "");
         out.add(new Check("userns", "unprivileged user namespaces", status, detail, String.join("; ", fixes)));
     }
 
@@ -265,7 +276,8 @@ public final class Doctor {
                     ? "reinstall bubblewrap" : ""));
         } else {
             out.add(new Check("trial", title, Status.FAIL, "bwrap " + r.describe().replaceFirst("^exit", "exited"),
-                    explain(r.output(), in.root())));
+                    chrooted(in.proc()) ? "jbox runs in a chroot, where no namespace sandbox can start (see the userns "
+                            + "check above)" : explain(r.output(), in.root())));
         }
     }
 
@@ -439,11 +451,43 @@ public final class Doctor {
 
     // ------------------------------------------------------------------ helpers
 
+    /**
+     * A sysctl's whole value, trimmed. An integer sysctl answers EOF to a read at any offset
+     * but 0, and {@code Files.readString} first reads one byte of a file whose size is 0 (as
+     * procfs reports every size), so it saw "9" of "96367": the value must come in one read
+     * from offset 0, with room for all of it.
+     */
     static Optional<String> read(Path p) {
-        try {
-            return Optional.of(Files.readString(p).trim());
+        try (FileChannel ch = FileChannel.open(p)) {
+            ByteBuffer buf = ByteBuffer.allocate(4096);
+            while (buf.hasRemaining() && ch.read(buf) > 0) {
+                // a text sysctl may come in several reads; an integer one comes whole in the first
+            }
+            return Optional.of(new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8).trim());
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
+        }
+    }
+
+    static final String CHROOT = "/ is not a mount point: jbox runs in a chroot (or under another root that is not "
+            + "a mount point), where the kernel refuses to create user namespaces and bwrap cannot pivot_root";
+
+    /**
+     * Whether this process's root is not a mount point (a chroot into a directory): then no
+     * mount in {@code mountinfo} is at "/" (the kernel lists only mounts under the caller's
+     * root, by their path from it).
+     */
+    static boolean chrooted(Path proc) {
+        try {
+            for (String line : Files.readAllLines(proc.resolve("self/mountinfo"))) {
+                String[] f = line.split(" ");
+                if (f.length > 4 && f[4].equals("/")) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false; // no mountinfo (no /proc): nothing to say about the root
         }
     }
 
