@@ -72,18 +72,19 @@ jbox_need_jdk() {
     fi
 }
 
-# jbox_apt PKG... -> installs Debian packages that are missing (as root, on Debian/Ubuntu).
+# jbox_apt PKG... -> installs Debian packages that are missing (as root, on Debian/Ubuntu,
+# unless JBOX_NO_INSTALL=1), saying so first; returns 1 when some are missing and not installed.
 jbox_apt() {
     local missing=() p
     for p in "$@"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
     done
     [ ${#missing[@]} -eq 0 ] && return 0
-    if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
+    if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null || [ "${JBOX_NO_INSTALL:-0}" = 1 ]; then
         echo "jbox: missing packages: ${missing[*]} (install them with your package manager)" >&2
         return 1
     fi
-    echo "jbox: installing ${missing[*]} with apt-get" >&2
+    echo "jbox: installing ${missing[*]} with apt-get (JBOX_NO_INSTALL=1 turns that off)" >&2
     if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null 2>&1; then
         apt-get update -qq >/dev/null 2>&1 || true
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null || return 1
