@@ -32,11 +32,10 @@ final class AuditCommand implements Subcommand {
     @Override
     public CommandSpec spec() {
         CommandSpec spec = Opts.command(NAME, this,
-                "Check a third-party raw BPF seccomp program for what makes it unsafe to rely on:",
-                "no arch check, x32 numbers allowed, 64-bit compares of int arguments, other",
-                "architectures allowed, a filter that denies nothing, unreachable code, and anything",
-                "the kernel would refuse. Each finding names its instruction (see docs/AUDIT.md).",
-                "Exit status: 0 no finding of severity warning or higher, 1 findings, 2 bad input.");
+                "Check a third-party raw BPF seccomp program for what makes it unsafe to rely on.",
+                "It looks for: no arch check, x32 numbers allowed, 64-bit compares of int arguments, other "
+                        + "architectures allowed, a filter that denies nothing, unreachable code, and anything the "
+                        + "kernel would refuse. Each finding names its instruction (see docs/AUDIT.md).");
         return spec.addPositional(fileArg).addOption(jsonOpt);
     }
 

@@ -68,9 +68,10 @@ final class BwrapCommand implements Subcommand {
     public CommandSpec spec() {
         spec = Opts.command(NAME, this,
                 "Run bwrap with this exact command line, under jbox's seccomp filter (a drop-in: alias bwrap='jbox bwrap').",
-                "The profile: --jbox-profile NAME (first argument only), else JBOX_PROFILE, else the config, else minimal;",
-                "'none' runs bwrap unfiltered. A line with its own --seccomp/--add-seccomp-fd keeps its filter too:",
-                "both are stacked with --add-seccomp-fd, jbox's first (bwrap >= 0.6.0). --help and --version are bwrap's.");
+                "The profile: --jbox-profile NAME (as the first argument only), else JBOX_PROFILE, else the config file, "
+                        + "else minimal; 'none' runs bwrap unfiltered.",
+                "A command line with its own --seccomp or --add-seccomp-fd keeps its filter too: both are stacked with "
+                        + "--add-seccomp-fd, jbox's first (bwrap >= 0.6.0). --help and --version are bwrap's.");
         spec.addPositional(args);
         spec.usageMessage().sortOptions(false);
         return spec;

@@ -41,9 +41,9 @@ final class CheckCommand implements Subcommand {
     @Override
     public CommandSpec spec() {
         CommandSpec spec = Opts.command(NAME, this,
-                "Show what a profile does with one system call, by running the compiled filter",
-                "in jbox's emulator, and which rule of the profile decided it.",
-                "Example: jbox check --profile strict socket AF_VSOCK");
+                "Show what a profile does with one system call, and which rule of the profile decided it.",
+                "The verdict comes from running the compiled filter in jbox's emulator. For example:",
+                "  jbox check --profile strict socket AF_VSOCK");
         profile.addTo(spec);
         return spec.addOption(abiOpt).addOption(jsonOpt).addOption(bpfOpt).addOption(ociOpt)
                 .addPositional(syscallArg).addPositional(argsArg);
@@ -102,10 +102,8 @@ final class CheckCommand implements Subcommand {
             System.out.println(Json.of(m));
         } else {
             StringBuilder sb = new StringBuilder();
-            sb.append(name).append('(');
-            for (int i = 0; i < args.size(); i++) {
-                sb.append(i == 0 ? "" : ", ").append(String.format("0x%x", a[i]));
-            }
+            // the arguments as typed (socket(AF_VSOCK), not socket(0x28)); --json has the numbers
+            sb.append(name).append('(').append(String.join(", ", args));
             sb.append(") on ").append(via.id()).append(" under ").append(res.choice().describe()).append(": ")
                     .append(Ret.describe(r.ret())).append('\n');
             sb.append("  why: ").append(why.rule().map(x -> "rule from " + x.origin() + ": ").orElse(""))

@@ -25,8 +25,9 @@ final class CompileCommand implements Subcommand {
     @Override
     public CommandSpec spec() {
         CommandSpec spec = Opts.command(NAME, this,
-                "Compile a profile to a raw BPF program (struct sock_filter[], host byte order),",
-                "usable as is with plain bwrap: bwrap --seccomp 3 3<FILE ...");
+                "Compile a profile to a raw BPF program (struct sock_filter[], host byte order).",
+                "The file is usable as is with plain bwrap:",
+                "  bwrap --seccomp 3 3<FILE ...");
         profile.addTo(spec);
         return spec.addOption(output).addOption(json);
     }

@@ -14,8 +14,10 @@ final class CompletionCommand implements Subcommand {
     @Override
     public CommandSpec spec() {
         CommandSpec spec = Opts.command(NAME, this, "Print a shell completion script for jbox.",
-                "bash: source <(jbox completion bash)   (or save it in ~/.local/share/bash-completion/completions/jbox)",
-                "zsh:  source <(jbox completion zsh)    (in ~/.zshrc)");
+                "Load it in the shell you use (bash: or save it as ~/.local/share/bash-completion/completions/jbox; "
+                        + "zsh: in ~/.zshrc):",
+                "  source <(jbox completion bash)",
+                "  source <(jbox completion zsh)");
         return spec.addPositional(shellArg);
     }
 

@@ -32,10 +32,10 @@ final class ConfigCommand implements Subcommand {
     @Override
     public CommandSpec spec() {
         CommandSpec spec = Opts.command(NAME, this,
-                "Show which config file applies and the settings `jbox run` would use here.",
-                "Discovery: --config FILE, else ./jbox.toml, else $XDG_CONFIG_HOME/jbox/config.toml",
-                "(~/.config/jbox/config.toml). Command-line options override the file; JBOX_PROFILE overrides",
-                "its seccomp setting.");
+                "Show which config file applies and the settings 'jbox run' would use here.",
+                "Discovery: --config FILE, else ./jbox.toml, else $XDG_CONFIG_HOME/jbox/config.toml "
+                        + "(~/.config/jbox/config.toml). Command-line options override the file; JBOX_PROFILE "
+                        + "overrides its seccomp setting.");
         config.addTo(spec);
         filter.addTo(spec);
         return spec.addOption(jsonOpt);

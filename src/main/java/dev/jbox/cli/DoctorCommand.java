@@ -35,9 +35,9 @@ final class DoctorCommand implements Subcommand {
     @Override
     public CommandSpec spec() {
         CommandSpec spec = Opts.command(NAME, this,
-                "Check what a sandbox needs (bwrap, user namespaces, seccomp, the JDK, TIOCSTI) and explain each",
-                "finding with a fix; then start a real sandbox, as 'run' would, and one inside it (nested sandboxes,",
-                "which the profile in effect may refuse). Exit 0 if a sandbox starts, 1 if not.");
+                "Check what a sandbox needs here, and explain each finding with a fix.",
+                "It checks bwrap, user namespaces, seccomp, the JDK and TIOCSTI, then starts a real sandbox, as 'run' "
+                        + "would, and one inside it (nested sandboxes, which the profile in effect may refuse).");
         return spec.addOption(jsonOpt);
     }
 

@@ -5,16 +5,21 @@ import dev.jbox.launch.LaunchException;
 import dev.jbox.nativ.NativeException;
 import dev.jbox.seccomp.CompileException;
 import dev.jbox.seccomp.InvalidProgramException;
+import dev.jbox.config.Suggest;
 import java.io.PrintWriter;
+import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * The one place where errors become exit codes and one line on stderr.
  *
- * <p>{@code run} and {@code bwrap} pass the command's own status through, so their own
- * errors use 125 (like {@code env}, {@code timeout}, {@code docker run}), 126 for a command
- * that cannot be executed and 127 for one that is not found. The other commands (compile,
- * check, explain, disasm, ...) exit 2 on bad input, like most Unix tools.
+ * <p>{@code run}, {@code learn} and {@code bwrap} pass the command's own status through, so
+ * their own errors, usage errors included, use 125 (like {@code env}, {@code timeout},
+ * {@code docker run}), 126 for a command that cannot be executed and 127 for one that is not
+ * found. The other commands (compile, check, explain, disasm, ...) and jbox itself exit 2 on
+ * bad input, like most Unix tools ({@link Jbox#EXIT_STATUSES} documents them).
  */
 final class Errors {
     private Errors() {
@@ -38,8 +43,37 @@ final class Errors {
     static int onBadUsage(CommandLine.ParameterException ex, String[] args) {
         CommandLine cl = ex.getCommandLine();
         String name = cl.getCommandSpec().qualifiedName();
-        cl.getErr().println(name + ": " + ex.getMessage() + " (see '" + name + " --help')");
+        cl.getErr().println(name + ": " + usageMessage(ex));
         return errorCode(cl);
+    }
+
+    /**
+     * One helpful line for a usage error: the nearest option or command when something was
+     * mistyped, what the command would do with an argument it does not take, else picocli's
+     * message; with where to look when there is nothing nearer to say.
+     */
+    static String usageMessage(CommandLine.ParameterException ex) {
+        CommandSpec spec = ex.getCommandLine().getCommandSpec();
+        String seeHelp = " (see '" + spec.qualifiedName() + " --help')";
+        if (!(ex instanceof CommandLine.UnmatchedArgumentException u) || u.getUnmatched().isEmpty()) {
+            return ex.getMessage() + seeHelp;
+        }
+        String arg = u.getUnmatched().getFirst();
+        if (u.isUnknownOption()) {
+            List<String> near = u.getSuggestions(); // picocli's, from the command's own options
+            return "unknown option '" + arg + "'" + (near.isEmpty() ? seeHelp
+                    : " (did you mean " + String.join(", ", near) + "?)");
+        }
+        if (!spec.subcommands().isEmpty()) {
+            // by edit distance, as for profile and syscall names: picocli's similarity offers
+            // 'learn' for 'rn' and 'profiles' for 'frobnicate'
+            List<String> near = Suggest.nearest(arg, spec.subcommands().keySet());
+            return "unknown command '" + arg + "'" + (near.isEmpty()
+                    ? "; the commands are " + String.join(", ", spec.subcommands().keySet()) + seeHelp
+                    : " (did you mean " + String.join(", ", near) + "?)");
+        }
+        Optional<String> hint = spec.userObject() instanceof Subcommand s ? s.unexpected(arg) : Optional.empty();
+        return hint.orElse("unexpected argument '" + arg + "'" + seeHelp);
     }
 
     static int onFailure(Exception ex, CommandLine cl, CommandLine.ParseResult parsed) {

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
@@ -29,9 +30,23 @@ final class ExplainCommand implements Subcommand {
     @Override
     public CommandSpec spec() {
         CommandSpec spec = Opts.command(NAME, this,
-                "Print a profile's rules, grouped, with their action and reason, and what the compiled filter looks like.");
+                "Print a profile's rules, grouped, with their action and reason, and what the compiled filter looks like.",
+                "For one system call, 'jbox check SYSCALL [ARG...]' shows the verdict and the rule that decided it.");
         profile.addTo(spec);
         return spec.addOption(jsonOpt).addOption(cacheOpt);
+    }
+
+    /** {@code jbox explain ptrace}: explain prints a whole profile; {@code check} answers for one call. */
+    @Override
+    public Optional<String> unexpected(String arg) {
+        if (Arch.host().syscalls().number(arg).isPresent()) {
+            return Optional.of("'" + arg + "' is a system call: 'jbox check " + arg + "' shows what the profile does "
+                    + "with it (explain prints the whole profile)");
+        }
+        if (Profiles.PRESETS.contains(arg)) {
+            return Optional.of("the profile is an option: 'jbox explain --profile " + arg + "'");
+        }
+        return Optional.empty();
     }
 
     /** Rules that say the same thing about several syscalls, shown together. */

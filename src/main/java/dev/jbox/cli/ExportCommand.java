@@ -21,10 +21,11 @@ final class ExportCommand implements Subcommand {
     @Override
     public CommandSpec spec() {
         CommandSpec spec = Opts.command(NAME, this,
-                "Write a jbox profile as an OCI/Docker seccomp profile (JSON) with the same decisions,",
-                "for docker run --security-opt seccomp=FILE, podman, runc or crun. What OCI cannot express",
-                "(x32 refusal, future_syscalls, rule order) is said in its \"comment\"; see docs/OCI.md.",
-                "Example: jbox export --profile strict --format oci -o strict.json");
+                "Write a jbox profile as an OCI/Docker seccomp profile (JSON) with the same decisions.",
+                "The file is for docker run --security-opt seccomp=FILE, podman, runc or crun. What OCI cannot express "
+                        + "(x32 refusal, future_syscalls, rule order) is said in its \"comment\"; see docs/OCI.md. "
+                        + "For example:",
+                "  jbox export --profile strict --format oci -o strict.json");
         profile.addTo(spec);
         return spec.addOption(formatOpt).addOption(outputOpt);
     }

@@ -33,18 +33,52 @@ final class Jbox implements Runnable {
     private final CommandSpec spec = Opts.command("jbox", this,
             "Run commands in a bubblewrap sandbox under a seccomp filter that jbox compiles itself.");
 
-    Jbox() {
-        spec.usageMessage().footerHeading("%nExit status:%n").footer(
-                "  run: the command's own status; 125 for jbox's own errors (bad option, config, filter,",
-                "       bwrap missing), 126 if the command cannot be executed, 127 if it is not found.",
-                "       Once bwrap runs, bwrap's own failures (e.g. no user namespaces) exit 1.",
-                "       Supervised (--timeout, --forward-signals): 124 when the time limit was hit; 125 if bwrap",
-                "       failed before the command started.",
-                "  bwrap: bwrap's own status (the command's, or 1 for bwrap's errors); 125 for jbox's errors.",
-                "  doctor: 0 if a sandbox can start here, 1 if not.",
-                "  trust: 0 when the file was recorded (or shown, with --show), 2 on bad input.",
-                "  audit (and disasm --audit): 0 no finding of severity warning or higher, 1 findings, 2 bad input.",
-                "  compile, check, disasm, explain, profiles, export: 0 on success, 2 on bad input.");
+    /**
+     * What the exit statuses of some commands mean: help's "Exit status" section, the man
+     * pages' EXIT STATUS, and the README's table say this.
+     *
+     * @param commands the commands it is about
+     * @param label    how the list names them
+     * @param meaning  one or more whole sentences
+     */
+    record ExitStatus(List<String> commands, String label, String meaning) {
+    }
+
+    static final List<ExitStatus> EXIT_STATUSES = List.of(
+            new ExitStatus(List.of(RunCommand.NAME), "run",
+                    "The command's own status. 125: jbox's own error (a usage error, config, filter, bwrap missing), "
+                            + "nothing was run; 126: the command cannot be executed; 127: it was not found. Once bwrap "
+                            + "runs, its own failures (e.g. no user namespaces) exit 1. Supervised (--timeout, "
+                            + "--forward-signals, --report): 124 when the time limit was hit; 125 also when bwrap failed "
+                            + "before the command started."),
+            new ExitStatus(List.of(LearnCommand.NAME), "learn",
+                    "The command's own status; 125 for jbox's own errors (usage errors included): nothing was run "
+                            + "or written."),
+            new ExitStatus(List.of(BwrapCommand.NAME), "bwrap",
+                    "bwrap's own status (the command's, or 1 for bwrap's errors, its usage errors included); 125 for "
+                            + "jbox's own errors."),
+            new ExitStatus(List.of(DoctorCommand.NAME), "doctor",
+                    "0 if a sandbox can start here, 1 if not, 2 on a usage error."),
+            new ExitStatus(List.of(AuditCommand.NAME, DisasmCommand.NAME), "audit, disasm --audit",
+                    "0 no finding of severity warning or higher, 1 findings, 2 on bad input or a usage error."),
+            new ExitStatus(List.of(TrustCommand.NAME), "trust",
+                    "0 when the file was recorded (or shown, with --show), 2 on bad input or a usage error."),
+            new ExitStatus(List.of(CompileCommand.NAME, CheckCommand.NAME, DisasmCommand.NAME, ExplainCommand.NAME,
+                    ProfilesCommand.NAME, ConfigCommand.NAME, ExportCommand.NAME, CompletionCommand.NAME),
+                    "compile, check, disasm, explain, profiles, config, export, completion",
+                    "0 on success, 2 on bad input or a usage error."),
+            new ExitStatus(List.of("jbox"), "jbox alone",
+                    "0 for --help and --version, 2 for an unknown command or option."));
+
+    /** Why usage errors exit as they do. */
+    static final String USAGE_ERRORS = "A usage error (an unknown option or command, a missing argument) exits 125 "
+            + "from run, learn and bwrap, whose other statuses belong to the command they run, as env, timeout and "
+            + "docker run do; and 2 from every other command, as most Unix tools do.";
+
+    /** The statuses help and the man page of {@code command} list: every one for jbox itself. */
+    static List<ExitStatus> exitStatuses(String command) {
+        return command.equals("jbox") ? EXIT_STATUSES
+                : EXIT_STATUSES.stream().filter(e -> e.commands().contains(command)).toList();
     }
 
     CommandSpec spec() {

@@ -48,13 +48,12 @@ final class LearnCommand implements Subcommand {
     @Override
     public CommandSpec spec() {
         CommandSpec spec = Opts.command(NAME, this,
-                "Run a command once in the standard sandbox (as jbox run does) and write",
-                "a least-privilege profile from the calls it made: an allow-list over the",
-                "base preset, every other call refused with ENOSYS, each entry annotated",
-                "with the executable that needed it and how often. Calls the base refuses",
-                "are refused while learning too, and stay refused.",
-                "Example: jbox learn -o ../ci.toml -- make test",
-                "         jbox run --config ../ci.toml -- make test");
+                "Run a command once in the standard sandbox and write a least-privilege profile from the calls it made.",
+                "The profile is an allow-list over the base preset: every other call is refused with ENOSYS, and each "
+                        + "entry names the executable that needed it and how often. Calls the base refuses are refused "
+                        + "while learning too, and stay refused. The sandbox is the one 'jbox run' builds. For example:",
+                "  jbox learn -o ../ci.toml -- make test",
+                "  jbox run --config ../ci.toml -- make test");
         spec.addOption(baseOpt).addOption(formatOpt).addOption(outputOpt).addOption(shareNet).addOption(verbose)
                 .addOption(debug).addPositional(command);
         spec.usageMessage().sortOptions(false);

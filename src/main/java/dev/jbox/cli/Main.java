@@ -30,6 +30,12 @@ public final class Main {
     static int execute(CommandLine cl, String... args) {
         cl.setParameterExceptionHandler(Errors::onBadUsage);
         cl.setExecutionExceptionHandler(Errors::onFailure);
+        cl.setExecutionStrategy(parsed -> {
+            if (HelpText.shown(parsed)) {
+                HelpText.install(cl);
+            }
+            return new CommandLine.RunLast().execute(parsed);
+        });
         return cl.execute(args);
     }
 

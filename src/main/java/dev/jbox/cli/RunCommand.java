@@ -43,9 +43,13 @@ final class RunCommand implements Subcommand {
     public CommandSpec spec() {
         CommandSpec spec = Opts.command(NAME, this,
                 "Run a command in a bwrap sandbox under a seccomp filter.",
-                "Layout: read-only host root, private /tmp, /dev and /proc, every namespace unshared",
-                "(network only with --share-net), the current directory bound read-write and used as",
-                "the working directory. Without --profile, JBOX_PROFILE or the default 'minimal' applies.");
+                "The sandbox: the host's root read-only; private /tmp, /dev and /proc; every namespace unshared (the "
+                        + "network too, unless --share-net); the current directory bound read-write as the working "
+                        + "directory, unless it is /, your home directory or above it, or inside jbox's own files (its "
+                        + "config, its trust store, jbox itself): then it stays read-only, which jbox says once per "
+                        + "directory.",
+                "The filter: --profile, else JBOX_PROFILE, else the config file's [sandbox] seccomp, else the "
+                        + "default preset, minimal.");
         filterOptions.addTo(spec);
         config.addTo(spec);
         launchMode.addTo(spec);

@@ -1,5 +1,6 @@
 package dev.jbox.cli;
 
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -12,5 +13,14 @@ interface Subcommand extends Callable<Integer> {
     /** Whether the command takes -h/--help and -V/--version (not {@code jbox bwrap}: those are bwrap's). */
     default boolean standardHelp() {
         return true;
+    }
+
+    /**
+     * The one line to answer an argument this command does not take, when the command can say
+     * what the user meant (explain given a syscall: {@code jbox check} answers for one); empty
+     * for the generic message.
+     */
+    default Optional<String> unexpected(String arg) {
+        return Optional.empty();
     }
 }

@@ -53,18 +53,18 @@ final class TrustCommand implements Subcommand {
     public CommandSpec spec() {
         CommandSpec spec = Opts.command(NAME, this,
                 "Show what a config file would do to the sandbox, and trust exactly this content.",
-                "Trust rules (docs/SECURITY.md):",
-                "  ./jbox.toml found in the working directory: used by 'jbox run' only once trusted here.",
-                "  --config FILE, --bpf FILE, --seccomp-profile FILE, JBOX_PROFILE=/path, seccomp = \"x.bpf\":",
-                "    your own choice, unless the file lies under a read-write bind of the sandbox being",
-                "    launched (the working directory included): then it needs trust too.",
-                "  $XDG_CONFIG_HOME/jbox/config.toml (~/.config/jbox/config.toml): yours; trusted, and kept",
-                "    read-only inside every sandbox, like the trust store.",
-                "A record holds the SHA-256 of the file's bytes, of every .bpf file it names, and where each",
-                "bind source leads (symlinks resolved). A changed byte, a changed .bpf or a re-pointed bind",
-                "source makes the file untrusted again: 'jbox run' then exits 125 and runs nothing.",
-                "Records live in $XDG_STATE_HOME/jbox/trust (~/.local/state/jbox/trust); a new trust replaces",
-                "the old record.");
+                "The trust rules (docs/SECURITY.md):",
+                "- ./jbox.toml found in the working directory: used by 'jbox run' only once trusted here.",
+                "- --config FILE, --bpf FILE, --seccomp-profile FILE, JBOX_PROFILE=/path, seccomp = \"x.bpf\": your "
+                        + "own choice, unless the file lies under a read-write bind of the sandbox being launched (the "
+                        + "working directory included): then it needs trust too.",
+                "- $XDG_CONFIG_HOME/jbox/config.toml (~/.config/jbox/config.toml): yours; trusted, and kept read-only "
+                        + "inside every sandbox, like the trust store.",
+                "A record holds the SHA-256 of the file's bytes, of every .bpf file it names, and where each bind "
+                        + "source leads (symlinks resolved). A changed byte, a changed .bpf or a re-pointed bind source "
+                        + "makes the file untrusted again: 'jbox run' then exits 125 and runs nothing.",
+                "Records live in $XDG_STATE_HOME/jbox/trust (~/.local/state/jbox/trust); a new trust replaces the "
+                        + "old record.");
         spec.addOption(showOnly).addPositional(file);
         return spec;
     }

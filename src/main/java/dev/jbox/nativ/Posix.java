@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalInt;
 
 /**
  * The safe, errno-aware face of the libc calls jbox makes. This is the only
@@ -698,6 +699,24 @@ public final class Posix {
     /** isatty(fd); false for any error (including EBADF). */
     public static boolean isatty(int fd) {
         return Libc.isatty(fd) == 1;
+    }
+
+    /** TIOCGWINSZ: asm-generic/ioctls.h, the same on x86, arm64 and riscv. */
+    private static final long TIOCGWINSZ = 0x5413;
+
+    /**
+     * The width in columns of the terminal {@code fd} is (ioctl TIOCGWINSZ), for help text;
+     * empty when {@code fd} is not a terminal or the terminal does not say.
+     */
+    public static OptionalInt terminalColumns(int fd) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment ws = arena.allocate(8, 2); // struct winsize: ws_row, ws_col, ws_xpixel, ws_ypixel
+            if (raw(callState(arena), Sys.IOCTL, fd, TIOCGWINSZ, ws.address(), 0, 0) == -1) {
+                return OptionalInt.empty();
+            }
+            int cols = Short.toUnsignedInt(ws.get(ValueLayout.JAVA_SHORT, 2));
+            return cols == 0 ? OptionalInt.empty() : OptionalInt.of(cols);
+        }
     }
 
     // ------------------------------------------------------------------ signals and limits

@@ -7,8 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Shell integration: completion, man pages, --version, the bwrap alias and a jbox linked in as bwrap. */
 class ShellIT {
@@ -46,6 +49,55 @@ class ShellIT {
             assertThat(man.resolve(page + ".1")).exists();
         }
         assertThat(Files.readString(man.resolve("jbox-run.1"))).startsWith(".TH JBOX-RUN 1").contains("\\-\\-timeout");
+    }
+
+    /**
+     * Every page as man renders it at 80 and 160 columns: NAME a whole sentence, no line of
+     * one word in DESCRIPTION (roff fills the paragraphs; jbox breaks no line by hand), and the
+     * command's exit statuses.
+     */
+    @ParameterizedTest(name = "{0} columns")
+    @ValueSource(ints = {80, 160})
+    void manPagesRenderWithWholeSentencesAndNoOrphanedWords(int columns) throws IOException {
+        Assumptions.assumeTrue(Shell.bash("command -v man", cwd, Map.of()).exit() == 0, "man is not installed");
+        List<Path> pages;
+        try (var s = Files.list(Probe.repo().resolve("target/man"))) {
+            pages = s.filter(p -> p.toString().endsWith(".1")).sorted().toList();
+        }
+        assertThat(pages).hasSizeGreaterThan(10);
+        for (Path page : pages) {
+            Jbox.Result r = Shell.bash("MANWIDTH=" + columns + " man -l " + Shell.q(page.toString()), cwd,
+                    Map.of("MANPAGER", "cat", "PAGER", "cat", "LANG", "C.UTF-8"));
+            assertThat(r.exit()).as("%s: %s", page, r).isZero();
+            assertThat(r.stderr()).as("%s: %s", page, r).isEmpty();
+            List<String> lines = r.stdoutLines();
+            String name = String.join(" ", lines.stream().skip(lines.indexOf("NAME") + 1).takeWhile(l -> !l.isBlank())
+                    .map(String::strip).toList());
+            assertThat(name).as(page.toString()).matches("jbox(-[a-z]+)? - [A-Z].*\\.");
+            List<String> description = lines.subList(lines.indexOf("DESCRIPTION") + 1,
+                    lines.indexOf(lines.stream().skip(lines.indexOf("DESCRIPTION") + 1).filter(l -> l.matches("[A-Z].*"))
+                            .findFirst().orElseThrow()));
+            assertThat(description).as("%s at %d columns:%n%s", page, columns, String.join("\n", description))
+                    .noneMatch(l -> l.strip().matches("\\S+"));
+            assertThat(lines).as("%s", page).contains("EXIT STATUS");
+            assertThat(lines.stream().mapToInt(String::length).max().orElseThrow()).as("%s", page)
+                    .isLessThanOrEqualTo(columns);
+        }
+    }
+
+    /** Help fills the terminal it is shown on (stdout's width), up to 120 columns. */
+    @Test
+    void helpFollowsTheTerminalsWidth() {
+        Assumptions.assumeTrue(Shell.bash("command -v script", cwd, Map.of()).exit() == 0, "script is not installed");
+        for (int columns : new int[] {100, 200}) {
+            // script(1) gives the command a terminal; stty sets its width
+            Jbox.Result r = Shell.bash("script -qec " + Shell.q("stty cols " + columns + "; "
+                    + Shell.q(Shell.script().toString()) + " run --help") + " /dev/null", cwd, Map.of("TERM", "dumb"));
+            assertThat(r.exit()).as("%s", r).isZero();
+            String text = r.stdout().replaceAll("\u001B\\[[0-9;]*m", "").replace("\r", "");
+            int widest = text.lines().mapToInt(String::length).max().orElseThrow();
+            assertThat(widest).as("%s", text).isGreaterThan(80).isLessThanOrEqualTo(Math.min(columns, 120));
+        }
     }
 
     @Test

@@ -343,6 +343,15 @@ class PosixTest {
     }
 
     @Test
+    void aPipeOrABadFdHasNoTerminalWidth() {
+        int[] p = Posix.pipe();
+        track(p[0]);
+        track(p[1]);
+        assertThat(Posix.terminalColumns(p[1])).isEmpty();
+        assertThat(Posix.terminalColumns(-1)).isEmpty();
+    }
+
+    @Test
     void isattyOfABadFdIsFalse() {
         assertThat(Posix.isatty(-1)).isFalse();
     }
