@@ -4,6 +4,7 @@ import dev.jbox.config.Profiles;
 import dev.jbox.config.UserDirs;
 import dev.jbox.launch.Bwrap;
 import dev.jbox.launch.Launcher;
+import dev.jbox.launch.Notices;
 import dev.jbox.launch.NotifyLaunch;
 import dev.jbox.launch.Sandbox;
 import dev.jbox.launch.Supervisor;
@@ -42,6 +43,7 @@ final class LearnCommand implements Subcommand {
     private final OptionSpec shareNet = Opts.flag("Keep the host's network while learning.", "--share-net");
     private final OptionSpec verbose = Opts.flag("Say on stderr what the supervisor does.", "-v", "--verbose");
     private final OptionSpec debug = Opts.flag("Print stack traces for errors.", "--debug");
+    private final OptionSpec quiet = RunCommand.quietOption();
     private final PositionalParamSpec command = Opts.positional("COMMAND", List.class, "0..*", "1..*",
             "The command and its arguments.");
 
@@ -55,7 +57,7 @@ final class LearnCommand implements Subcommand {
                 "  jbox learn -o ../ci.toml -- make test",
                 "  jbox run --config ../ci.toml -- make test");
         spec.addOption(baseOpt).addOption(formatOpt).addOption(outputOpt).addOption(shareNet).addOption(verbose)
-                .addOption(debug).addPositional(command);
+                .addOption(quiet).addOption(debug).addPositional(command);
         spec.usageMessage().sortOptions(false);
         return spec;
     }
@@ -82,7 +84,8 @@ final class LearnCommand implements Subcommand {
         UserDirs dirs = UserDirs.of(env);
         Sandbox sandbox = Sandbox.standard(new Sandbox.Layout(Path.of("").toAbsolutePath(), dirs.home(), List.of(),
                 Guards.of(env, dirs), Opts.on(shareNet), Launcher.runningAsRoot(), Optional.empty(), Optional.empty()));
-        sandbox.notices().forEach(n -> System.err.println("jbox: " + n));
+        Notices.toSay(sandbox.notices(), Notices.quiet(Opts.on(quiet), env), dirs.stateDir())
+                .forEach(n -> System.err.println("jbox: " + n));
         sandbox.resolveCommand(cmd.getFirst(), env.get("PATH"));
         Launcher.Plan plan = new Launcher.Plan(bwrap, sandbox.bwrapArgs(), cmd, Optional.empty());
         NotifyLaunch.Result result = NotifyLaunch.learn(plan, base, new LinkedHashSet<>(Notifying.LEARN_CORE),

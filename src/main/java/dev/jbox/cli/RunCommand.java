@@ -10,6 +10,7 @@ import dev.jbox.config.UserDirs;
 import dev.jbox.launch.Bwrap;
 import dev.jbox.launch.BwrapFeatures;
 import dev.jbox.launch.Launcher;
+import dev.jbox.launch.Notices;
 import dev.jbox.launch.Sandbox;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,6 +37,7 @@ final class RunCommand implements Subcommand {
             "Do everything up to the exec (compile, write and seal the filter) and print bwrap's command line instead.",
             "--dry-run");
     private final OptionSpec debug = Opts.flag("Print stack traces for errors.", "--debug");
+    private final OptionSpec quiet = quietOption();
     private final PositionalParamSpec command = Opts.positional("COMMAND", List.class, "0..*", "1..*",
             "The command and its arguments.");
 
@@ -54,7 +56,7 @@ final class RunCommand implements Subcommand {
         config.addTo(spec);
         launchMode.addTo(spec);
         report.addTo(spec);
-        spec.addOption(shareNet).addOption(binds).addOption(roBinds).addOption(dryRun).addOption(debug)
+        spec.addOption(shareNet).addOption(binds).addOption(roBinds).addOption(dryRun).addOption(quiet).addOption(debug)
                 .addPositional(command);
         spec.usageMessage().sortOptions(false);
         return spec;
@@ -105,12 +107,19 @@ final class RunCommand implements Subcommand {
             BwrapFeatures.requireSeccomp(bwrap, env); // fail closed: after exec it is too late
         }
         filter.warning().ifPresent(w -> System.err.println("jbox: warning: " + w));
-        sandbox.notices().forEach(n -> System.err.println("jbox: " + n));
+        Notices.toSay(sandbox.notices(), Notices.quiet(Opts.on(quiet), env), dirs.stateDir())
+                .forEach(n -> System.err.println("jbox: " + n));
         if (dryRun) {
             DryRun.print(plan, nofileSoft(env));
             return 0;
         }
         return launchMode.launch(plan, Launcher.environment(commandEnv), nofileSoft(env));
+    }
+
+    /** -q/--quiet (run, learn): {@link Notices#quiet}. */
+    static OptionSpec quietOption() {
+        return Opts.flag("Say none of jbox's notices (such as the working directory kept read-only); errors and "
+                + "warnings are still said. JBOX_QUIET=1 does the same.", "-q", "--quiet");
     }
 
     /**

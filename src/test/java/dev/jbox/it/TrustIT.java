@@ -263,6 +263,35 @@ class TrustIT {
                 + " is your home directory: it stays read-only inside");
     }
 
+    /**
+     * The working directory's notice is said on the first run from a directory only (remembered
+     * in the state directory, ~/.local/state/jbox/notices), and never with -q or JBOX_QUIET=1;
+     * errors are said all the same.
+     */
+    @Test
+    void theWorkingDirectorysNoticeIsSaidOnceAndQuietSaysNone() throws Exception {
+        String notice = "jbox: the working directory " + home + " is your home directory: it stays read-only inside";
+        Jbox.Result quiet = Jbox.run(List.of("-q"), List.of("true"), in(home));
+        assertThat(quiet.exit()).as("%s", quiet).isZero();
+        assertThat(quiet.stderr()).as("%s", quiet).isEmpty();
+        env.put("JBOX_QUIET", "1");
+        assertThat(Jbox.run(List.of(), List.of("true"), in(home)).stderr()).isEmpty();
+        Jbox.Result error = Jbox.run(List.of("-q", "--profile", "zzz"), List.of("true"), in(home));
+        assertThat(error.exit()).isEqualTo(125);
+        assertThat(error.stderr()).startsWith("jbox: unknown profile 'zzz'");
+        env.put("JBOX_QUIET", null);
+        Jbox.Result first = Jbox.run(List.of(), List.of("true"), in(home));
+        assertThat(first.stderr()).as("%s", first).startsWith(notice);
+        Jbox.Result second = Jbox.run(List.of(), List.of("true"), in(home));
+        assertThat(second.exit()).as("%s", second).isZero();
+        assertThat(second.stderr()).as("%s", second).isEmpty();
+        assertThat(home.resolve(".local/state/jbox/notices")).content().startsWith(notice.substring("jbox: ".length()));
+        // another directory has a notice of its own, said once too
+        Jbox.Result root = Jbox.run(List.of(), List.of("true"), in(Path.of("/")));
+        assertThat(root.stderr()).contains("the working directory / is the host's root directory");
+        assertThat(Jbox.run(List.of(), List.of("true"), in(Path.of("/"))).stderr()).isEmpty();
+    }
+
     @Test
     void rootIsTheEffectiveUidNotAJavaProperty() throws Exception {
         env.put("JAVA_TOOL_OPTIONS", "-Duser.name=nobody");
