@@ -125,6 +125,32 @@ class HelpTextTest {
         }
     }
 
+    static final String README_BEGIN = "<!-- exit statuses: generated from cli/Jbox.java by scripts/gen-docs;"
+            + " HelpTextTest fails when stale -->";
+    static final String README_END = "<!-- end of exit statuses -->";
+
+    /** The README's exit statuses are the ones help and the man pages give (scripts/gen-docs writes them). */
+    @Test
+    void theReadmesExitStatusesAreJboxsOwn() throws Exception {
+        StringBuilder table = new StringBuilder("\n| command | exit status |\n| --- | --- |\n");
+        for (Jbox.ExitStatus e : Jbox.EXIT_STATUSES) {
+            table.append("| ").append(e.label()).append(" | ").append(e.meaning()).append(" |\n");
+        }
+        table.append('\n').append(Jbox.USAGE_ERRORS).append('\n');
+        java.nio.file.Path readme = java.nio.file.Path.of("README.md");
+        String text = java.nio.file.Files.readString(readme);
+        int b = text.indexOf(README_BEGIN);
+        int e = text.indexOf(README_END);
+        assertThat(b).as("README.md has the exit-status markers").isNotNegative();
+        assertThat(e).isGreaterThan(b);
+        if (Boolean.getBoolean("jbox.docs.update")) {
+            java.nio.file.Files.writeString(readme, text.substring(0, b + README_BEGIN.length()) + table + text.substring(e));
+            return;
+        }
+        assertThat(text.substring(b + README_BEGIN.length(), e)).as("README.md is stale: run scripts/gen-docs")
+                .isEqualTo(table.toString());
+    }
+
     @Test
     void theWidthIsTheTerminalsThenColumnsThenEighty() {
         assertThat(HelpText.width(OptionalInt.of(100), Map.of("COLUMNS", "70"))).isEqualTo(100);
