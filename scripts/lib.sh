@@ -85,9 +85,12 @@ jbox_apt() {
         return 1
     fi
     echo "jbox: installing ${missing[*]} with apt-get (JBOX_NO_INSTALL=1 turns that off)" >&2
-    if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null 2>&1; then
-        apt-get update -qq >/dev/null 2>&1 || true
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null || return 1
+    # (waiting while another apt or dpkg on the machine holds the lock)
+    if ! DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq "${missing[@]}" \
+            >/dev/null 2>&1; then
+        apt-get -o DPkg::Lock::Timeout=300 update -qq >/dev/null 2>&1 || true
+        DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq "${missing[@]}" >/dev/null \
+            || return 1
     fi
 }
 
