@@ -34,6 +34,22 @@ final class KernelActions {
             + "    (ite (= a " + Words.bv32(USER_NOTIF) + ") " + Words.bv32(USER_NOTIF) + "\n"
             + "      " + Words.bv32(KILL_PROCESS) + ")))))))))\n";
 
+    /**
+     * {@code kernel_action} on a known return value, computed here (a program's RET K): the
+     * formulas then carry canonical constants, which the solver compares far faster than
+     * the same function applied to a whole decision tree.
+     */
+    static int of(int ret) {
+        int a = ret & ACTION_FULL;
+        int d = ret & DATA;
+        return switch (a) {
+            case ALLOW, KILL_THREAD, TRAP, LOG, USER_NOTIF -> a;
+            case ERRNO -> ERRNO | Math.min(d, 4095);
+            case TRACE -> ret;
+            default -> KILL_PROCESS;
+        };
+    }
+
     /** The canonical value of a policy's action (what {@code kernel_action} gives for a program that returns it). */
     static int of(Action a) {
         return switch (a) {

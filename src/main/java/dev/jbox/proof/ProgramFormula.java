@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A verified program as one SMT term: the 32-bit value it returns, over the 16 input
- * {@link Words}. Classic BPF for seccomp has only forward jumps, so a program is a DAG and
+ * A verified program as one SMT term: what the kernel does with the value it returns (the
+ * canonical value of {@link KernelActions}), over the 16 input {@link Words}. Classic BPF for seccomp has only forward jumps, so a program is a DAG and
  * its result a nested {@code ite}: the program is run by the one {@link Interpreter} (the
  * same steps as the emulator) over symbolic values, every conditional jump on an input
  * becomes an {@code ite}, and every state (pc, registers) is encoded once and shared.
@@ -37,7 +37,7 @@ final class ProgramFormula {
     /**
      * The encoded program.
      *
-     * @param definitions {@code define-fun}s, each using only inputs and earlier ones
+     * @param definitions declarations with their defining equations, each using only inputs and earlier ones
      * @param result      the term of the returned value (a name or a literal)
      */
     record Encoded(List<String> definitions, String result) {
@@ -109,7 +109,9 @@ final class ProgramFormula {
 
     private String term(State s, Interpreter.Step<String> step) {
         return switch (step) {
-            case Interpreter.Return<String> r -> r.value();
+            // the canonical value of what the kernel does with it (see KernelActions)
+            case Interpreter.Return<String> r -> literal(r.value()) ? Words.bv32(KernelActions.of(value(r.value())))
+                    : define("(kernel_action " + r.value() + ")");
             case Interpreter.Goto<String> g -> {
                 String next = results.get(new State(g.pc(), g.regs()));
                 // a division by an X that may be 0: the kernel returns 0 then
@@ -136,7 +138,9 @@ final class ProgramFormula {
     private String define(String expr) {
         return interned.computeIfAbsent(expr, e -> {
             String name = prefix + interned.size();
-            defs.add("(define-fun " + name + " () (_ BitVec 32) " + e + ")");
+            // a constant and its defining equation, not a define-fun: z3 expands define-funs as
+            // macros, and over a shared DAG (libseccomp's programs) that cost seconds, this milliseconds
+            defs.add("(declare-fun " + name + " () (_ BitVec 32))\n(assert (= " + name + " " + e + "))");
             return name;
         });
     }

@@ -50,7 +50,7 @@ public final class Prover {
     public Result prove(Policy policy, Arch nativeArch, Program program) throws ProofException {
         String script = script(program, "p")
                 + "(define-fun policy () (_ BitVec 32) " + PolicyFormula.of(policy, nativeArch) + ")\n"
-                + "(assert (distinct (kernel_action p_result) policy))\n(check-sat)\n";
+                + "(assert (distinct p_result policy))\n(check-sat)\n";
         Asked a = ask(script);
         if (a.input() == null) {
             return new Proven(a.time());
@@ -74,7 +74,7 @@ public final class Prover {
         ProgramFormula.Encoded second = ProgramFormula.of(right, "r");
         second.definitions().forEach(def -> script.append(def).append('\n'));
         script.append("(define-fun r_result () (_ BitVec 32) ").append(second.result()).append(")\n");
-        script.append("(assert (distinct (kernel_action l_result) (kernel_action r_result)))\n");
+        script.append("(assert (distinct l_result r_result))\n");
         for (Region x : outside) {
             script.append("(assert (not ").append(x.condition()).append(")) ; ").append(x.name()).append('\n');
         }
@@ -96,7 +96,7 @@ public final class Prover {
     public Result always(Program program, Arch nativeArch, Region region, Action expected) throws ProofException {
         String script = script(program, "p")
                 + "(assert " + region.condition() + ") ; " + region.name() + "\n"
-                + "(assert (distinct (kernel_action p_result) " + Words.bv32(KernelActions.of(expected)) + "))\n"
+                + "(assert (distinct p_result " + Words.bv32(KernelActions.of(expected)) + "))\n"
                 + "(check-sat)\n";
         Asked a = ask(script);
         if (a.input() == null) {
