@@ -28,9 +28,9 @@ public final class SyscallTable {
     private final String[] names;
     private final Map<String, Integer> byName;
     private final int maxNumber;
-    private final List<String> reserved;
+    private final List<Syscall> reserved;
 
-    private SyscallTable(Arch arch, String source, int[] nrs, String[] names, List<String> reserved) {
+    private SyscallTable(Arch arch, String source, int[] nrs, String[] names, List<Syscall> reserved) {
         this.reserved = List.copyOf(reserved);
         this.arch = arch;
         this.source = source;
@@ -90,6 +90,19 @@ public final class SyscallTable {
      * point, so the call answers ENOSYS): real syscall names, so profiles may name them.
      */
     public List<String> reservedNames() {
+        List<String> out = new java.util.ArrayList<>(reserved.size());
+        for (Syscall s : reserved) {
+            out.add(s.name());
+        }
+        return out;
+    }
+
+    /**
+     * The reserved numbers with their names (as seccomp sees them: x32 with the base added).
+     * Not entries: {@link #name} does not know them, so a filter treats them as unassigned;
+     * other tools (libseccomp) give them their names.
+     */
+    public List<Syscall> reserved() {
         return reserved;
     }
 
@@ -153,7 +166,7 @@ public final class SyscallTable {
         String[] names = new String[512];
         int n;
         String source;
-        final List<String> reserved = new java.util.ArrayList<>();
+        final List<Syscall> reserved = new java.util.ArrayList<>();
         boolean sorted = true;
 
         Parsed(int base, String what) {
@@ -172,8 +185,9 @@ public final class SyscallTable {
 
         void comment(byte[] b, int start, int end) {
             String text = new String(b, start, end - start, StandardCharsets.UTF_8);
-            if (text.startsWith("#reserved\t")) {
-                reserved.add(text.substring(text.lastIndexOf('\t') + 1));
+            if (text.startsWith("#reserved\t")) { // #reserved <nr> <name>
+                String[] f = text.split("\t");
+                reserved.add(new Syscall(f[2], Integer.parseInt(f[1]) | base));
             }
             if (source == null) {
                 int s = start + 1;

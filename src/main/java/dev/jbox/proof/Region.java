@@ -30,7 +30,31 @@ public record Region(String name, String condition) {
     public static Region syscall(Arch abi, String name) {
         int nr = abi.syscalls().number(name).orElseThrow(() -> new IllegalArgumentException(
                 abi.id() + " has no syscall " + name));
-        return new Region("syscall:" + abi.id() + ":" + name, "(and (= " + Words.ARCH + " " + Words.bv32(abi.auditArch())
+        Region r = number(abi, nr, name);
+        return new Region("syscall:" + abi.id() + ":" + name, r.condition());
+    }
+
+    /** One number of one ABI, whatever the arguments (a number the table only reserves, say). */
+    public static Region number(Arch abi, int nr, String what) {
+        return new Region("nr:" + abi.id() + ":" + what, "(and (= " + Words.ARCH + " " + Words.bv32(abi.auditArch())
                 + ") (= " + Words.NR + " " + Words.bv32(nr) + "))");
+    }
+
+    /** An architecture value: every call made through that ABI (or claiming to be). */
+    public static Region arch(Arch abi) {
+        return new Region("arch:" + abi.id(), "(= " + Words.ARCH + " " + Words.bv32(abi.auditArch()) + ")");
+    }
+
+    /** Every architecture value but these: ABIs a filter does not know. */
+    public static Region archOtherThan(java.util.Collection<Arch> abis) {
+        StringBuilder sb = new StringBuilder("(and true");
+        abis.stream().map(Arch::auditArch).distinct()
+                .forEach(a -> sb.append(" (distinct ").append(Words.ARCH).append(' ').append(Words.bv32(a)).append(')'));
+        return new Region("arch-other-than:" + abis.stream().map(Arch::id).sorted().toList(), sb.append(')').toString());
+    }
+
+    /** Every input outside this region. */
+    public Region complement() {
+        return new Region("not " + name, "(not " + condition + ")");
     }
 }
