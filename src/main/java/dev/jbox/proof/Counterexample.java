@@ -20,6 +20,26 @@ import java.util.Optional;
 public record Counterexample(SeccompData input, Arch nativeArch, Action left, Action right, int rightRet,
                              String why) {
 
+    /** {@code seccomp_data.nr}. */
+    public int nr() {
+        return input.nr();
+    }
+
+    /** {@code seccomp_data.arch}. */
+    public int archValue() {
+        return input.arch();
+    }
+
+    /** {@code seccomp_data.instruction_pointer}. */
+    public long ip() {
+        return input.ip();
+    }
+
+    /** {@code seccomp_data.args}. */
+    public long[] args() {
+        return input.args();
+    }
+
     /** The ABI the call comes through: the native one, its compat ABI, x32 (x86_64's value with the x32 bit), or none. */
     public Optional<Arch> abi() {
         int arch = input.arch();
@@ -40,7 +60,7 @@ public record Counterexample(SeccompData input, Arch nativeArch, Action left, Ac
         Optional<Arch> abi = abi();
         sb.append(abi.map(Arch::id).orElse(String.format("arch 0x%08x", input.arch()))).append(' ');
         sb.append(syscall().orElse(String.format("syscall 0x%x", input.nr()))).append('(');
-        long[] args = input.args();
+        long[] args = args();
         for (int i = 0; i < args.length; i++) {
             sb.append(i == 0 ? "" : ", ").append(String.format("0x%x", args[i]));
         }

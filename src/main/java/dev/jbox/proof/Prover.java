@@ -48,9 +48,14 @@ public final class Prover {
 
     /** Whether {@code program}, compiled or read for {@code nativeArch}, decides every input as {@code policy} says. */
     public Result prove(Policy policy, Arch nativeArch, Program program) throws ProofException {
+        return prove(policy, nativeArch, program, List.of());
+    }
+
+    /** As {@link #prove(Policy, Arch, Program)}, for every input outside {@code outside}. */
+    public Result prove(Policy policy, Arch nativeArch, Program program, List<Region> outside) throws ProofException {
         String script = script(program, "p")
                 + "(define-fun policy () (_ BitVec 32) " + PolicyFormula.of(policy, nativeArch) + ")\n"
-                + "(assert (distinct p_result policy))\n(check-sat)\n";
+                + "(assert (distinct p_result policy))\n" + outside(outside) + "(check-sat)\n";
         Asked a = ask(script);
         if (a.input() == null) {
             return new Proven(a.time());
@@ -75,10 +80,7 @@ public final class Prover {
         second.definitions().forEach(def -> script.append(def).append('\n'));
         script.append("(define-fun r_result () (_ BitVec 32) ").append(second.result()).append(")\n");
         script.append("(assert (distinct l_result r_result))\n");
-        for (Region x : outside) {
-            script.append("(assert (not ").append(x.condition()).append(")) ; ").append(x.name()).append('\n');
-        }
-        script.append("(check-sat)\n");
+        script.append(outside(outside)).append("(check-sat)\n");
         Asked a = ask(script.toString());
         if (a.input() == null) {
             return new Proven(a.time());
@@ -109,6 +111,14 @@ public final class Prover {
         }
         return new Refuted(new Counterexample(d, nativeArch, expected, Ret.decode(ret), ret,
                 "expected in " + region.name()), a.time());
+    }
+
+    private static String outside(List<Region> regions) {
+        StringBuilder sb = new StringBuilder();
+        for (Region x : regions) {
+            sb.append("(assert (not ").append(x.condition()).append(")) ; ").append(x.name()).append('\n');
+        }
+        return sb.toString();
     }
 
     /** The common part: logic, inputs, kernel_action and the program as {@code <prefix>_result}. */
