@@ -30,6 +30,7 @@ final class Probe {
 
     private static Path binary;
     private static Path binary32;
+    private static Path binaryStatic;
 
     /** The name of the copy in a working directory. */
     static final String NAME = "probe";
@@ -100,6 +101,21 @@ final class Probe {
             b = binary32;
         }
         return copy(b, dir.resolve(NAME + "32"));
+    }
+
+    /**
+     * The probe linked statically ({@code gcc -static}: libc6-dev's libc.a), copied into
+     * {@code dir}: it runs in a root file system that holds nothing else (OciRuntimeIT).
+     */
+    static Path staticIn(Path dir) {
+        Path b;
+        synchronized (Probe.class) {
+            if (binaryStatic == null) {
+                binaryStatic = compile("probe-static", List.of("-static"));
+            }
+            b = binaryStatic;
+        }
+        return copy(b, dir.resolve(NAME));
     }
 
     private static Path copy(Path from, Path to) {
