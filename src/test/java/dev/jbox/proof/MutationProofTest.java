@@ -65,6 +65,9 @@ class MutationProofTest {
         SplittableRandom rnd = new SplittableRandom(seed);
         Prover prover = Z3s.prover();
         String where = preset + " on " + arch.id() + " (seed " + BASE + ")";
+        // a mutant is judged against the unmutated program's verdicts: those must be the policy's
+        assertThat(prover.prove(policy, arch, good)).as("%s: the compiled program", where)
+                .isInstanceOf(Prover.Proven.class);
         for (int i = 0; i < MUTANTS_PER_PROGRAM; i++) {
             Mutant m = mutate(good, i % 3, rnd);
             Prover.Result r = prover.prove(policy, arch, m.program());
