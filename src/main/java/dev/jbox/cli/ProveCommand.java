@@ -7,6 +7,7 @@ import dev.jbox.launch.Filters;
 import dev.jbox.launch.Proofs;
 import dev.jbox.policy.Policy;
 import dev.jbox.proof.Counterexample;
+import dev.jbox.proof.Difference;
 import dev.jbox.proof.Prover;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,7 +33,7 @@ final class ProveCommand implements Subcommand {
                     + " (default: this machine's).", "--bpf");
     private final OptionSpec exceptOpt = OptionSpec.builder("--except").type(List.class).auxiliaryTypes(String.class)
             .paramLabel("REGION").description("Leave out inputs where another compiler differs from jbox by design"
-                    + " (repeatable): " + Proofs.EXCEPT_NAMES + "; see docs/PROOF.md.").build();
+                    + " (repeatable): " + Difference.NAMES + "; see docs/PROOF.md.").build();
     private final OptionSpec jsonOpt = Opts.flag("Machine-readable output.", "--json");
 
     @Override
@@ -52,7 +53,7 @@ final class ProveCommand implements Subcommand {
         Filters.Resolved r = profile.resolve(null, Opts.get(ociOpt), false);
         Policy policy = r.policy().orElseThrow(() -> new ConfigException("the filter here is " + r.choice().describe()
                 + ", which has no profile to prove it against: name one with -p (and a program with --bpf)"));
-        List<String> except = Opts.list(exceptOpt);
+        List<Difference> except = Proofs.except(Opts.list(exceptOpt));
         var solver = Proofs.solver(System.getenv());
         Proofs.Report report = bpf != null ? Proofs.proveFile(policy, profile.arch(), bpf, except, solver)
                 : Proofs.prove(policy, profile.archGiven() ? List.of(profile.arch())
@@ -74,7 +75,8 @@ final class ProveCommand implements Subcommand {
 
     static String text(String what, Proofs.Report report, List<String> checks) {
         StringBuilder sb = new StringBuilder();
-        String outside = report.except().isEmpty() ? "" : " outside " + String.join(", ", report.except());
+        String outside = report.except().isEmpty() ? ""
+                : " outside " + String.join(", ", report.except().stream().map(Difference::label).toList());
         if (report.proven()) {
             sb.append("proven: ").append(what).append(" decides as its profile for every input").append(outside)
                     .append(" (nr, arch, instruction pointer, six 64-bit arguments)\n");
@@ -149,7 +151,7 @@ final class ProveCommand implements Subcommand {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("filter", what);
         out.put("proven", report.proven());
-        out.put("except", report.except());
+        out.put("except", report.except().stream().map(Difference::label).toList());
         out.put("solver", report.solver());
         out.put("arches", arches);
         return Json.of(out);

@@ -5,6 +5,7 @@ import dev.jbox.config.ConfigException;
 import dev.jbox.config.FileBytes;
 import dev.jbox.policy.ArchScope;
 import dev.jbox.policy.Policy;
+import dev.jbox.proof.Difference;
 import dev.jbox.proof.ProofException;
 import dev.jbox.proof.Prover;
 import dev.jbox.proof.Region;
@@ -45,10 +46,10 @@ public final class Proofs {
      * The whole answer.
      *
      * @param solver the solver's version line
-     * @param except the regions left out (the names given with --except)
+     * @param except the declared differences left out (--except)
      * @param proofs one per architecture, in order; stops at the first counterexample
      */
-    public record Report(String solver, List<String> except, List<ArchProof> proofs) {
+    public record Report(String solver, List<Difference> except, List<ArchProof> proofs) {
         public boolean proven() {
             return proofs.stream().allMatch(p -> p.result() instanceof Prover.Proven);
         }
@@ -60,8 +61,8 @@ public final class Proofs {
     }
 
     /** jbox's own program for {@code policy}, proven on each of {@code arches}. */
-    public static Report prove(Policy policy, List<Arch> arches, List<String> except, Solver solver)
-            throws ProofException, CompileException, ConfigException {
+    public static Report prove(Policy policy, List<Arch> arches, List<Difference> except, Solver solver)
+            throws ProofException, CompileException {
         List<Program> programs = new ArrayList<>();
         for (Arch a : arches) {
             programs.add(Compiler.compile(policy, a));
@@ -70,14 +71,14 @@ public final class Proofs {
     }
 
     /** A raw program from {@code file} (verified as the kernel would), proven against {@code policy} for {@code arch}. */
-    public static Report proveFile(Policy policy, Arch arch, Path file, List<String> except, Solver solver)
+    public static Report proveFile(Policy policy, Arch arch, Path file, List<Difference> except, Solver solver)
             throws ProofException, ConfigException {
         Program p = Filters.fromBytes(file, FileBytes.read(file));
         return run(policy, List.of(arch), List.of(p), except, solver);
     }
 
-    private static Report run(Policy policy, List<Arch> arches, List<Program> programs, List<String> except,
-                              Solver solver) throws ProofException, ConfigException {
+    private static Report run(Policy policy, List<Arch> arches, List<Program> programs, List<Difference> except,
+                              Solver solver) throws ProofException {
         Prover prover = new Prover(solver);
         List<ArchProof> out = new ArrayList<>();
         for (int i = 0; i < arches.size(); i++) {
@@ -96,41 +97,22 @@ public final class Proofs {
         return new Report(solver.version(), except, out);
     }
 
-    /** The names --except takes, for the usage text. */
-    public static final String EXCEPT_NAMES = "x32, above-table, reserved, foreign-arch, syscall:NAME";
-
-    /**
-     * The regions {@code names} stand for on a program deciding {@code abis}: where a program
-     * compiled elsewhere (libseccomp's for an exported profile) differs from jbox's by design.
-     */
-    static List<Region> regions(List<String> names, List<Arch> abis) throws ConfigException {
-        List<Region> out = new ArrayList<>();
+    /** The differences {@code names} name (--except), checked before any proof starts. */
+    public static List<Difference> except(List<String> names) throws ConfigException {
+        List<Difference> out = new ArrayList<>();
         for (String n : names) {
-            switch (n) {
-                case "x32" -> out.add(Region.x32());
-                case "above-table" -> abis.forEach(a -> out.add(Region.aboveTable(a)));
-                case "reserved" -> abis.forEach(a -> a.syscalls().reserved()
-                        .forEach(s -> out.add(Region.number(a, s.nr(), s.name()))));
-                case "foreign-arch" -> out.add(Region.archOtherThan(abis));
-                default -> {
-                    if (!n.startsWith("syscall:")) {
-                        throw new ConfigException("--except '" + n + "': not one of " + EXCEPT_NAMES);
-                    }
-                    String name = n.substring("syscall:".length());
-                    boolean any = false;
-                    for (Arch a : abis) {
-                        if (a.syscalls().number(name).isPresent()) {
-                            out.add(Region.syscall(a, name));
-                            any = true;
-                        }
-                    }
-                    if (!any) {
-                        throw new ConfigException("--except '" + n + "': no ABI of the program ("
-                                + abis.stream().map(Arch::id).toList() + ") has a syscall " + name);
-                    }
-                }
+            try {
+                out.add(Difference.parse(n));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("--except " + e.getMessage());
             }
         }
+        return out;
+    }
+
+    private static List<Region> regions(List<Difference> except, List<Arch> abis) {
+        List<Region> out = new ArrayList<>();
+        except.forEach(d -> out.addAll(d.regions(abis)));
         return out;
     }
 }

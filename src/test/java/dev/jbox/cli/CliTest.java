@@ -52,6 +52,10 @@ class CliTest {
             "explain -p zzz # jbox: unknown profile 'zzz'; known profiles: minimal, strict, dev, nested",
             "disasm -p strict x.bpf # jbox: give a FILE or -p PROFILE, not both",
             "frobnicate # jbox: Unmatched argument at index 0: 'frobnicate' (see 'jbox --help')",
+            "prove -p strict --except x33 # jbox: --except 'x33': not one of x32, above-table, reserved, foreign-arch, syscall:NAME",
+            "prove -p strict --except syscall:nosuch # jbox: --except 'syscall:nosuch': no architecture has a syscall nosuch",
+            "prove -p strcit # jbox: unknown profile 'strcit' (did you mean strict?); known profiles: minimal, strict, dev, nested",
+            "prove -p strict --seccomp-profile x.json # jbox: --seccomp-profile conflicts with --profile: choose one",
     })
     void badInputIsOneLineAndExitTwo(String args, String message) {
         Cli.Result r = Cli.run(args.split(" "));

@@ -22,7 +22,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** {@code jbox prove}, in-process: what it prints when proven, its counterexamples, and bad input. */
@@ -124,20 +123,5 @@ class ProveCommandTest {
         assertThat(proven.code()).as("%s", proven).isZero();
         assertThat(proven.out()).startsWith("proven: " + f + " against 'minimal' (from --profile) decides as its profile"
                 + " for every input outside x32 (");
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '#', value = {
-            "prove -p strict --except x33 # jbox: --except 'x33': not one of x32, above-table, reserved, foreign-arch, syscall:NAME",
-            "prove -p strict --except syscall:nosuch # jbox: --except 'syscall:nosuch': no ABI of the program ([x86_64]) has a syscall nosuch",
-            "prove -p strict --arch i386 # jbox: cannot compile the filter: 'i386' is a compat ABI, not a native architecture; compile for x86_64 instead",
-            "prove -p strcit # jbox: unknown profile 'strcit' (did you mean strict?); known profiles: minimal, strict, dev, nested",
-            "prove -p strict --bpf /nonexistent.bpf # jbox: /nonexistent.bpf: cannot read: no such file",
-    })
-    void badInputIsOneLineAndExitTwo(String args, String message) {
-        Cli.Result r = Cli.run(args.split(" "));
-        assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).isEqualTo(message + "\n");
-        assertThat(r.out()).isEmpty();
     }
 }

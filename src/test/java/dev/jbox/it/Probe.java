@@ -29,8 +29,7 @@ final class Probe {
     }
 
     private static Path binary;
-    private static Path binary32;
-    private static Path binaryStatic;
+    private static final Map<String, Path> BUILT = new java.util.HashMap<>();
 
     /** The name of the copy in a working directory. */
     static final String NAME = "probe";
@@ -93,14 +92,7 @@ final class Probe {
      * programs (no gcc-multilib) fails the test: scripts/test installs it.
      */
     static Path in32(Path dir) {
-        Path b;
-        synchronized (Probe.class) {
-            if (binary32 == null) {
-                binary32 = compile("probe32", List.of("-m32"));
-            }
-            b = binary32;
-        }
-        return copy(b, dir.resolve(NAME + "32"));
+        return copy(built("probe32", List.of("-m32")), dir.resolve(NAME + "32"));
     }
 
     /**
@@ -108,14 +100,12 @@ final class Probe {
      * {@code dir}: it runs in a root file system that holds nothing else (OciRuntimeIT).
      */
     static Path staticIn(Path dir) {
-        Path b;
-        synchronized (Probe.class) {
-            if (binaryStatic == null) {
-                binaryStatic = compile("probe-static", List.of("-static"));
-            }
-            b = binaryStatic;
-        }
-        return copy(b, dir.resolve(NAME));
+        return copy(built("probe-static", List.of("-static")), dir.resolve(NAME));
+    }
+
+    /** The probe built with {@code flags} as {@code name}, once per test JVM. */
+    private static synchronized Path built(String name, List<String> flags) {
+        return BUILT.computeIfAbsent(name, n -> compile(n, flags));
     }
 
     private static Path copy(Path from, Path to) {
