@@ -10,12 +10,13 @@ import java.util.Optional;
  * One input on which two sides decide differently, as the solver found it and the emulator
  * and the reference evaluator confirmed it.
  *
- * @param input  the {@code seccomp_data} (words the solver left free are 0)
- * @param native the native architecture the sides were compiled or read for
- * @param left   what the first side does: the policy's verdict, or the first program's
- * @param right  what the second side does: the program's
- * @param rightRet the second side's raw return value (a program's)
- * @param why    for a policy side, why the policy decides so (the rule or the default)
+ * @param input      the {@code seccomp_data} (words the solver left free are 0)
+ * @param nativeArch the native architecture the sides were compiled or read for
+ * @param left       what the first side does: the policy's verdict, the first program's, or the
+ *                   action a declared difference expects
+ * @param right      what the (second) program does
+ * @param rightRet   that program's raw return value
+ * @param why        why the first side decides so (the policy's rule or default, or what it returned)
  */
 public record Counterexample(SeccompData input, Arch nativeArch, Action left, Action right, int rightRet,
                              String why) {
