@@ -37,8 +37,10 @@ public sealed interface Difference {
      * @throws IllegalArgumentException for anything else, saying what is accepted
      */
     static Difference parse(String name) {
+        if (name.equals(Arch.X32.id())) { // "x32": the ABI's own name
+            return new X32();
+        }
         return switch (name) {
-            case "x32" -> new X32();
             case "above-table" -> new AboveTable();
             case "reserved" -> new Reserved();
             case "foreign-arch" -> new ForeignArch();
@@ -58,7 +60,7 @@ public sealed interface Difference {
     /** The name {@link #parse} reads back. */
     default String label() {
         return switch (this) {
-            case X32 x -> "x32";
+            case X32 x -> Arch.X32.id();
             case AboveTable x -> "above-table";
             case Reserved x -> "reserved";
             case ForeignArch x -> "foreign-arch";

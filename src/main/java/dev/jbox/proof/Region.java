@@ -13,7 +13,7 @@ public record Region(String name, String condition) {
 
     /** x32 calls: x86_64's audit value and a number with the x32 bit, bar 0xFFFFFFFF. */
     public static Region x32() {
-        return new Region("x32", PolicyFormula.x32(Arch.X86_64));
+        return new Region(Arch.X32.id(), PolicyFormula.x32(Arch.X86_64));
     }
 
     /**
