@@ -45,7 +45,7 @@ final class Jbox implements Runnable {
                 "  doctor: 0 if a sandbox can start here, 1 if not.",
                 "  trust: 0 when the file was recorded (or shown, with --show), 2 on bad input.",
                 "  audit (and disasm --audit): 0 no finding of severity warning or higher, 1 findings, 2 bad input.",
-                "  prove: 0 proven, 1 a counterexample, 2 bad input, 3 no proof (z3 missing, failed or undecided).",
+                "  prove: 0 proven, 1 counterexample, 2 bad input, 3 z3 missing or undecided.",
                 "  compile, check, disasm, explain, profiles, export: 0 on success, 2 on bad input.");
     }
 

@@ -39,10 +39,11 @@ final class ProveCommand implements Subcommand {
     @Override
     public CommandSpec spec() {
         CommandSpec spec = Opts.command(NAME, this,
-                "Prove with the z3 SMT solver that the filter decides exactly as its profile, for every input.",
-                "Every nr, architecture, instruction pointer and six 64-bit arguments, on every native architecture",
-                "(or --arch), the compat ABIs the program lets run included; or print a counterexample.",
-                "Needs z3 (apt-get install z3). Example: jbox prove --profile strict");
+                "Prove with z3 that the filter decides exactly as its profile, for every input.",
+                "Every syscall number, architecture, instruction pointer and six 64-bit",
+                "arguments, on each native architecture (or --arch) and the compat ABIs the",
+                "program lets run; or print a counterexample. Needs z3 (apt-get install z3).",
+                "Example: jbox prove --profile strict");
         profile.addTo(spec);
         return spec.addOption(ociOpt).addOption(bpfOpt).addOption(exceptOpt).addOption(jsonOpt);
     }
