@@ -28,7 +28,9 @@ class ArchitectureRulesTest {
      */
     static final JavaClasses FIXTURES = new ClassFileImporter()
             .importClasses(ArchitectureViolationFixture.class, OutsideEveryLayer.class, dev.jbox.config.Profiles.class,
-                    dev.jbox.nativ.Posix.class, dev.jbox.nativ.gen.Libc.class);
+                    dev.jbox.nativ.Posix.class, dev.jbox.nativ.gen.Libc.class,
+                    dev.jbox.seccomp.ReferenceViolationFixture.class, dev.jbox.policy.ArgWidths.class,
+                    dev.jbox.arch.ArgTypes.class);
 
     static Stream<Arguments> rules() {
         return Stream.of(
@@ -42,7 +44,11 @@ class ArchitectureRulesTest {
                         List.of("ArchitectureViolationFixture.generated()", "dev.jbox.nativ.gen.Libc.EINTR()")),
                 Arguments.of("processes", ArchitectureRules.ONLY_LAUNCH_STARTS_PROCESSES,
                         List.of("java.lang.ProcessBuilder.<init>(", "java.lang.ProcessBuilder.start()",
-                                "java.lang.Runtime.exec(", "dev.jbox.nativ.Posix.spawn(")));
+                                "java.lang.Runtime.exec(", "dev.jbox.nativ.Posix.spawn(")),
+                Arguments.of("reference apart from the compiler", ArchitectureRules.REFERENCE_SHARES_NOTHING_WITH_THE_COMPILER,
+                        List.of("ArchitectureViolationFixture.compilersWidths()", "dev.jbox.arch.ArgTypes.width(")),
+                Arguments.of("compiler apart from the reference", ArchitectureRules.COMPILER_SHARES_NOTHING_WITH_THE_REFERENCE,
+                        List.of("ReferenceViolationFixture.referencesWidths()", "dev.jbox.policy.ArgWidths.of(")));
     }
 
     @ParameterizedTest(name = "{0}")

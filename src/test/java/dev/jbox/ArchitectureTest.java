@@ -23,4 +23,12 @@ class ArchitectureTest {
 
     @ArchTest
     static final ArchRule onlyLaunchStartsProcesses = ArchitectureRules.ONLY_LAUNCH_STARTS_PROCESSES;
+
+    @ArchTest
+    static final ArchRule referenceSharesNothingWithTheCompiler =
+            ArchitectureRules.REFERENCE_SHARES_NOTHING_WITH_THE_COMPILER;
+
+    @ArchTest
+    static final ArchRule compilerSharesNothingWithTheReference =
+            ArchitectureRules.COMPILER_SHARES_NOTHING_WITH_THE_REFERENCE;
 }

@@ -1,7 +1,5 @@
 package dev.jbox.arch;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -123,43 +121,15 @@ public final class ArgTypes {
     }
 
     private static void read(String resource, Map<String, List<String>> into, boolean extra) {
-        byte[] b = Resources.bytes(resource); // embedded at build time: no jar read
-        int pos = 0;
-        int line = 0;
-        while (pos < b.length) {
-            int end = pos;
-            while (end < b.length && b[end] != '\n') {
-                end++;
-            }
-            line++;
-            int lineEnd = end > pos && b[end - 1] == '\r' ? end - 1 : end;
-            if (lineEnd > pos && b[pos] != '#') {
-                int tab = pos;
-                while (tab < lineEnd && b[tab] != '\t') {
-                    tab++;
-                }
-                if (tab == pos || tab == lineEnd) {
-                    throw new IllegalStateException(
-                            "dev/jbox/arch/" + resource + ":" + line + ": expected <name>\\t<types>");
-                }
-                String name = new String(b, pos, tab - pos, StandardCharsets.US_ASCII);
-                List<String> types = new ArrayList<>(6);
-                int s = tab + 1;
-                while (s < lineEnd) {
-                    int e = s;
-                    while (e < lineEnd && b[e] != ',') {
-                        e++;
-                    }
-                    types.add(new String(b, s, e - s, StandardCharsets.US_ASCII));
-                    s = e + 1;
-                }
-                List<String> previous = into.putIfAbsent(name, List.copyOf(types));
-                if (previous != null) {
+        // embedded at build time: no jar read; a class, not a lambda (start-up path)
+        TsvLines.scanLists(Resources.bytes(resource), "dev/jbox/arch/" + resource, new TsvLines.ListVisitor() {
+            @Override
+            public void entry(int line, String name, List<String> types) {
+                if (into.putIfAbsent(name, types) != null) {
                     throw new IllegalStateException("dev/jbox/arch/" + resource + ":" + line + ": " + name
                             + (extra ? " is already in syscall-args.tsv" : " appears twice"));
                 }
             }
-            pos = end + 1;
-        }
+        });
     }
 }

@@ -28,9 +28,9 @@ public final class SyscallTable {
     private final String[] names;
     private final Map<String, Integer> byName;
     private final int maxNumber;
-    private final List<String> reserved;
+    private final List<Syscall> reserved;
 
-    private SyscallTable(Arch arch, String source, int[] nrs, String[] names, List<String> reserved) {
+    private SyscallTable(Arch arch, String source, int[] nrs, String[] names, List<Syscall> reserved) {
         this.reserved = List.copyOf(reserved);
         this.arch = arch;
         this.source = source;
@@ -90,6 +90,19 @@ public final class SyscallTable {
      * point, so the call answers ENOSYS): real syscall names, so profiles may name them.
      */
     public List<String> reservedNames() {
+        List<String> out = new java.util.ArrayList<>(reserved.size());
+        for (Syscall s : reserved) {
+            out.add(s.name());
+        }
+        return out;
+    }
+
+    /**
+     * The reserved numbers with their names (as seccomp sees them: x32 with the base added).
+     * Not entries: {@link #name} does not know them, so a filter treats them as unassigned;
+     * other tools (libseccomp) give them their names.
+     */
+    public List<Syscall> reserved() {
         return reserved;
     }
 
@@ -132,75 +145,84 @@ public final class SyscallTable {
      * one is kept as {@link #source()}). Hand-written loop: this runs on jbox's start-up path.
      */
     static SyscallTable parse(Arch arch, String what, byte[] b) {
-        int cap = 512;
-        int[] nrs = new int[cap];
-        String[] names = new String[cap];
-        int n = 0;
-        String source = null;
-        List<String> reserved = new java.util.ArrayList<>();
-        int base = arch.nrBase();
-        boolean sorted = true;
-        int pos = 0;
-        int line = 0;
-        while (pos < b.length) {
-            int end = pos;
-            while (end < b.length && b[end] != '\n') {
-                end++;
-            }
-            line++;
-            int lineEnd = end > pos && b[end - 1] == '\r' ? end - 1 : end;
-            if (lineEnd > pos) {
-                if (b[pos] == '#') {
-                    String text = new String(b, pos, lineEnd - pos, StandardCharsets.UTF_8);
-                    if (text.startsWith("#reserved\t")) {
-                        reserved.add(text.substring(text.lastIndexOf('\t') + 1));
-                    }
-                    if (source == null) {
-                        int s = pos + 1;
-                        while (s < lineEnd && b[s] == ' ') {
-                            s++;
-                        }
-                        source = new String(b, s, lineEnd - s, StandardCharsets.UTF_8);
-                    }
-                } else {
-                    int value = 0;
-                    int p = pos;
-                    while (p < lineEnd && b[p] >= '0' && b[p] <= '9') {
-                        value = value * 10 + (b[p] - '0');
-                        if (value > 0x3fffffff) {
-                            throw malformed(what, line);
-                        }
-                        p++;
-                    }
-                    if (p == pos || p >= lineEnd || b[p] != '\t' || p + 1 >= lineEnd) {
-                        throw malformed(what, line);
-                    }
-                    String name = new String(b, p + 1, lineEnd - p - 1, StandardCharsets.US_ASCII);
-                    if (n == cap) {
-                        cap *= 2;
-                        nrs = Arrays.copyOf(nrs, cap);
-                        names = Arrays.copyOf(names, cap);
-                    }
-                    int nr = value | base;
-                    if (n > 0 && nr <= nrs[n - 1]) {
-                        sorted = false;
-                    }
-                    nrs[n] = nr;
-                    names[n] = name;
-                    n++;
-                }
-            }
-            pos = end + 1;
-        }
-        if (source == null || n == 0) {
+        Parsed p = new Parsed(arch.nrBase(), what);
+        TsvLines.scan(b, p);
+        if (p.source == null || p.n == 0) {
             throw new IllegalStateException("dev/jbox/arch/" + what + ": no header or no entries");
         }
-        nrs = Arrays.copyOf(nrs, n);
-        names = Arrays.copyOf(names, n);
-        if (!sorted) {
+        int[] nrs = Arrays.copyOf(p.nrs, p.n);
+        String[] names = Arrays.copyOf(p.names, p.n);
+        if (!p.sorted) {
             sortByNumber(nrs, names);
         }
-        return new SyscallTable(arch, source, nrs, names, reserved);
+        return new SyscallTable(arch, p.source, nrs, names, p.reserved);
+    }
+
+    /** What {@link #parse} has read so far. */
+    private static final class Parsed implements TsvLines.Visitor {
+        final int base;
+        final String what;
+        int[] nrs = new int[512];
+        String[] names = new String[512];
+        int n;
+        String source;
+        final List<Syscall> reserved = new java.util.ArrayList<>();
+        boolean sorted = true;
+
+        Parsed(int base, String what) {
+            this.base = base;
+            this.what = what;
+        }
+
+        @Override
+        public void line(int lineNo, byte[] b, int start, int end) {
+            if (TsvLines.comment(b, start)) {
+                comment(b, start, end);
+            } else {
+                entry(lineNo, b, start, end);
+            }
+        }
+
+        void comment(byte[] b, int start, int end) {
+            String text = new String(b, start, end - start, StandardCharsets.UTF_8);
+            if (text.startsWith("#reserved\t")) { // #reserved <nr> <name>
+                String[] f = text.split("\t");
+                reserved.add(new Syscall(f[2], Integer.parseInt(f[1]) | base));
+            }
+            if (source == null) {
+                int s = start + 1;
+                while (s < end && b[s] == ' ') {
+                    s++;
+                }
+                source = new String(b, s, end - s, StandardCharsets.UTF_8);
+            }
+        }
+
+        void entry(int line, byte[] b, int start, int end) {
+            int value = 0;
+            int p = start;
+            while (p < end && b[p] >= '0' && b[p] <= '9') {
+                value = value * 10 + (b[p] - '0');
+                if (value > 0x3fffffff) {
+                    throw malformed(what, line);
+                }
+                p++;
+            }
+            if (p == start || p >= end || b[p] != '\t' || p + 1 >= end) {
+                throw malformed(what, line);
+            }
+            if (n == nrs.length) {
+                nrs = Arrays.copyOf(nrs, n * 2);
+                names = Arrays.copyOf(names, n * 2);
+            }
+            int nr = value | base;
+            if (n > 0 && nr <= nrs[n - 1]) {
+                sorted = false;
+            }
+            nrs[n] = nr;
+            names[n] = TsvLines.ascii(b, p + 1, end);
+            n++;
+        }
     }
 
     private static void sortByNumber(int[] nrs, String[] names) {

@@ -3,6 +3,7 @@ package dev.jbox.cli;
 import dev.jbox.config.ConfigException;
 import dev.jbox.launch.LaunchException;
 import dev.jbox.nativ.NativeException;
+import dev.jbox.proof.ProofException;
 import dev.jbox.seccomp.CompileException;
 import dev.jbox.seccomp.InvalidProgramException;
 import dev.jbox.config.Suggest;
@@ -93,6 +94,10 @@ final class Errors {
                 yield le.getMessage();
             }
             case ConfigException ce -> ce.getMessage();
+            case ProofException pe -> {
+                code = ProofException.EXIT; // neither proven nor refuted: never 0, never 1
+                yield pe.getMessage();
+            }
             case CompileException ce -> "cannot compile the filter: " + ce.getMessage();
             case InvalidProgramException ip -> "invalid BPF program: " + ip.getMessage();
             case NativeException ne -> ne.getMessage();

@@ -20,6 +20,7 @@ final class Jbox implements Runnable {
             new Entry(BwrapCommand.NAME, BwrapCommand::new),
             new Entry(CompileCommand.NAME, CompileCommand::new),
             new Entry(CheckCommand.NAME, CheckCommand::new),
+            new Entry(ProveCommand.NAME, ProveCommand::new),
             new Entry(DisasmCommand.NAME, DisasmCommand::new),
             new Entry(ExplainCommand.NAME, ExplainCommand::new),
             new Entry(ProfilesCommand.NAME, ProfilesCommand::new),
@@ -63,6 +64,9 @@ final class Jbox implements Runnable {
                     "0 no finding of severity warning or higher, 1 findings, 2 on bad input or a usage error."),
             new ExitStatus(List.of(TrustCommand.NAME), "trust",
                     "0 when the file was recorded (or shown, with --show), 2 on bad input or a usage error."),
+            new ExitStatus(List.of(ProveCommand.NAME), "prove",
+                    "0 when every architecture is proven, 1 with a counterexample, 2 on bad input or a usage error, "
+                            + "3 when no proof was possible (z3 missing, failed or undecided)."),
             new ExitStatus(List.of(CompileCommand.NAME, CheckCommand.NAME, DisasmCommand.NAME, ExplainCommand.NAME,
                     ProfilesCommand.NAME, ConfigCommand.NAME, ExportCommand.NAME, CompletionCommand.NAME),
                     "compile, check, disasm, explain, profiles, config, export, completion",

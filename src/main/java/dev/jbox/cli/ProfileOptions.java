@@ -51,6 +51,11 @@ final class ProfileOptions {
         return parseArch(Opts.get(archOpt));
     }
 
+    /** Whether --arch was given. */
+    boolean archGiven() {
+        return Opts.get(archOpt) != null;
+    }
+
     static Arch parseArch(String id) throws ConfigException {
         if (id == null) {
             return Arch.host();

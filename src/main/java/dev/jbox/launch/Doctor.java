@@ -71,6 +71,7 @@ public final class Doctor {
         jdk(out);
         tiocsti(in, out);
         report(bwrap, out);
+        prover(in, out);
         trial(in, bwrap, out);
         nested(in, bwrap, out);
         return out;
@@ -226,6 +227,20 @@ public final class Doctor {
         } catch (LaunchException e) {
             out.add(new Check("report", title, Status.INFO, e.getMessage(),
                     "use a bwrap that is not setuid (with unprivileged user namespaces), or run without --report/learn"));
+        }
+    }
+
+    /** Whether {@code jbox prove} can run: z3 in PATH (optional: nothing else needs it). */
+    private static void prover(Inputs in, List<Check> out) {
+        String title = "jbox prove (the z3 SMT solver)";
+        if (Z3.locate(in.env()).isEmpty()) {
+            out.add(new Check("prove", title, Status.INFO, "z3 is not in PATH", Z3.INSTALL + " to prove filters"));
+            return;
+        }
+        try {
+            out.add(new Check("prove", title, Status.OK, Z3.find(in.env(), 10).version(), ""));
+        } catch (dev.jbox.proof.ProofException e) {
+            out.add(new Check("prove", title, Status.INFO, e.getMessage(), Z3.INSTALL));
         }
     }
 

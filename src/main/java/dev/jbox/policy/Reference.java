@@ -1,15 +1,15 @@
 package dev.jbox.policy;
 
 import dev.jbox.arch.Arch;
-import dev.jbox.arch.ArgTypes;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * What a policy means, read straight from the model: the verdict for one system call as
  * the kernel would present it (audit arch, number, six 64-bit arguments). It shares no
- * code with the compiler or the emulator (a test enforces that), so the tests can hold
- * the compiled programs against it.
+ * code with the compiler or the emulator, and takes argument widths from its own table
+ * ({@link ArgWidths}, not the compiler's): ArchUnit enforces both, so the tests can hold the
+ * compiled programs against it.
  */
 public final class Reference {
     private Reference() {
@@ -57,7 +57,7 @@ public final class Reference {
 
     private static boolean matches(Rule r, Arch abi, String name, long[] args) {
         for (Condition c : r.conditions()) {
-            int width = abi.is64Bit() ? ArgTypes.width(abi, name, c.arg()) : 32;
+            int width = ArgWidths.of(abi, name, c.arg());
             long m = width >= 64 ? -1L : (1L << width) - 1;
             long arg = args[c.arg()] & m;
             long value = c.value() & m;

@@ -51,7 +51,7 @@ class CliTest {
             "check -p strict read 1 2 3 4 5 6 7 # jbox: a system call has at most 6 arguments, got 7",
             "explain -p zzz # jbox: unknown profile 'zzz'; known profiles: minimal, strict, dev, nested",
             "disasm -p strict x.bpf # jbox: give a FILE or -p PROFILE, not both",
-            "frobnicate # jbox: unknown command 'frobnicate'; the commands are run, learn, bwrap, compile, check, disasm, explain, profiles, config, trust, doctor, audit, export, completion (see 'jbox --help')",
+            "frobnicate # jbox: unknown command 'frobnicate'; the commands are run, learn, bwrap, compile, check, prove, disasm, explain, profiles, config, trust, doctor, audit, export, completion (see 'jbox --help')",
             "rn # jbox: unknown command 'rn' (did you mean run?)",
             "docter # jbox: unknown command 'docter' (did you mean doctor?)",
             "explain ptrace # jbox explain: 'ptrace' is a system call: 'jbox check ptrace' shows what the profile does with it (explain prints the whole profile)",
@@ -60,6 +60,10 @@ class CliTest {
             "explain --profle strict # jbox explain: unknown option '--profle' (did you mean --profile?)",
             "check --jsn read # jbox check: unknown option '--jsn' (did you mean --json?)",
             "doctor --zzz # jbox doctor: unknown option '--zzz' (see 'jbox doctor --help')",
+            "prove -p strict --except x33 # jbox: --except 'x33': not one of x32, above-table, reserved, foreign-arch, syscall:NAME",
+            "prove -p strict --except syscall:nosuch # jbox: --except 'syscall:nosuch': no architecture has a syscall nosuch",
+            "prove -p strcit # jbox: unknown profile 'strcit' (did you mean strict?); known profiles: minimal, strict, dev, nested",
+            "prove -p strict --seccomp-profile x.json # jbox: --seccomp-profile conflicts with --profile: choose one",
     })
     void badInputIsOneLineAndExitTwo(String args, String message) {
         Cli.Result r = Cli.run(args.split(" "));

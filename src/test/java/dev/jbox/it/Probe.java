@@ -29,7 +29,7 @@ final class Probe {
     }
 
     private static Path binary;
-    private static Path binary32;
+    private static final Map<String, Path> BUILT = new java.util.HashMap<>();
 
     /** The name of the copy in a working directory. */
     static final String NAME = "probe";
@@ -92,14 +92,20 @@ final class Probe {
      * programs (no gcc-multilib) fails the test: scripts/test installs it.
      */
     static Path in32(Path dir) {
-        Path b;
-        synchronized (Probe.class) {
-            if (binary32 == null) {
-                binary32 = compile("probe32", List.of("-m32"));
-            }
-            b = binary32;
-        }
-        return copy(b, dir.resolve(NAME + "32"));
+        return copy(built("probe32", List.of("-m32")), dir.resolve(NAME + "32"));
+    }
+
+    /**
+     * The probe linked statically ({@code gcc -static}: libc6-dev's libc.a), copied into
+     * {@code dir}: it runs in a root file system that holds nothing else (OciRuntimeIT).
+     */
+    static Path staticIn(Path dir) {
+        return copy(built("probe-static", List.of("-static")), dir.resolve(NAME));
+    }
+
+    /** The probe built with {@code flags} as {@code name}, once per test JVM. */
+    private static synchronized Path built(String name, List<String> flags) {
+        return BUILT.computeIfAbsent(name, n -> compile(n, flags));
     }
 
     private static Path copy(Path from, Path to) {

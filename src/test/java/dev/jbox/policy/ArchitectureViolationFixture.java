@@ -32,4 +32,9 @@ public final class ArchitectureViolationFixture {
         Runtime.getRuntime().exec(new String[] {"true"});
         return dev.jbox.nativ.Posix.spawn("/bin/true", List.of("true"), List.of());
     }
+
+    /** The compiler's width table read by the reference's layer. */
+    static int compilersWidths() {
+        return dev.jbox.arch.ArgTypes.width(dev.jbox.arch.Arch.X86_64, "socket", 0);
+    }
 }

@@ -1,7 +1,6 @@
 package dev.jbox.seccomp;
 
 import dev.jbox.testing.Matrix;
-import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jbox.arch.Arch;
 import dev.jbox.policy.Action;
@@ -54,7 +53,7 @@ class CompilerPropertyTest {
                 SeccompData d = gen.input(p, nativeArch);
                 Action got = Ret.decode(Emulator.run(prog, d));
                 Action want = Reference.decide(p, nativeArch, d.arch(), d.nr(), d.args()).action();
-                if (!got.equals(want)) {
+                if (!got.equals(want)) { // the check: the first disagreement fails the batch, with its seed
                     throw new AssertionError(String.format(
                             "seed %d, policy %d: for arch 0x%x nr %d args %s the filter says %s, the policy says %s%npolicy: %s",
                             seed, i, d.arch(), d.nr(), java.util.Arrays.toString(d.args()), got, want, p));
@@ -63,7 +62,6 @@ class CompilerPropertyTest {
             POLICIES.incrementAndGet();
             INPUTS_RUN.addAndGet(INPUTS);
         }
-        assertThat(POLICIES.get()).isPositive();
     }
 
     @AfterAll

@@ -31,7 +31,7 @@ except ImportError as e:
 
 ARCHES = {
     "X86": seccomp.Arch.X86, "X86_64": seccomp.Arch.X86_64, "X32": seccomp.Arch.X32,
-    "ARM": seccomp.Arch.ARM, "AARCH64": seccomp.Arch.AARCH64,
+    "ARM": seccomp.Arch.ARM, "AARCH64": seccomp.Arch.AARCH64, "RISCV64": seccomp.Arch.RISCV64,
 }
 NATIVE = {"amd64": "X86_64", "arm64": "AARCH64"}
 OPS = {
