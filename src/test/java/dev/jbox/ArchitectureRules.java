@@ -4,25 +4,31 @@ import static com.tngtech.archunit.core.domain.JavaCall.Predicates.target;
 import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.nameMatching;
 import static com.tngtech.archunit.core.domain.properties.HasOwner.Predicates.With.owner;
 import static com.tngtech.archunit.base.DescribedPredicate.describe;
+import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 
+import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.lang.ArchRule;
 
 /**
  * jbox's layering (docs/DESIGN.md), as ArchUnit rules: arrows point down only,
- * {@code cli > launch > {config, seccomp} > policy > arch}, with {@code nativ} under
- * {@code launch} (and reached by {@code cli} for its exception type and constants) and
- * {@code nativ.gen} under {@code nativ} alone. {@link ArchitectureTest} holds the main classes
- * to them; {@link ArchitectureRulesTest} shows that each rule catches what it is for.
+ * {@code cli > review > launch > {config, seccomp} > policy > arch}, with {@code nativ} under
+ * {@code launch} and {@code nativ.gen} under {@code nativ} alone. {@code cli} parses and renders:
+ * of {@code seccomp} and {@code nativ} it sees only the error types {@code cli/Errors} maps. Every
+ * decision of what a command shows or launches is the launch session's ({@code launch.Session}):
+ * it alone compiles a policy, verifies trust, makes a trust gate and lays out a sandbox.
+ * {@link ArchitectureTest} holds the main classes to these rules; {@link ArchitectureRulesTest}
+ * shows that each rule catches what it is for.
  */
 public final class ArchitectureRules {
     private ArchitectureRules() {
     }
 
     static final String CLI = "dev.jbox.cli..";
+    static final String REVIEW = "dev.jbox.review..";
     static final String LAUNCH = "dev.jbox.launch..";
     static final String CONFIG = "dev.jbox.config..";
     static final String SECCOMP = "dev.jbox.seccomp..";
@@ -31,10 +37,18 @@ public final class ArchitectureRules {
     static final String NATIV = "dev.jbox.nativ";
     static final String NATIV_GEN = "dev.jbox.nativ.gen..";
 
+    /** The launch session: the one class (with its nested types) that decides what a command gets. */
+    static final String SESSION = "dev.jbox.launch.Session";
+
+    /** The error types of seccomp and nativ that cli maps to exit codes (cli/Errors): all cli may see of them. */
+    static final java.util.Set<String> MAPPED_ERRORS = java.util.Set.of("dev.jbox.seccomp.CompileException",
+            "dev.jbox.seccomp.InvalidProgramException", "dev.jbox.nativ.NativeException");
+
     /** Every arrow points down: a layer is used only by the layers above it. */
     public static final ArchRule LAYERS = layeredArchitecture().consideringOnlyDependenciesInLayers()
             .withOptionalLayers(true) // EVERY_PACKAGE_IN_A_LAYER and the main classes keep them filled
             .layer("cli").definedBy(CLI)
+            .layer("review").definedBy(REVIEW)
             .layer("launch").definedBy(LAUNCH)
             .layer("config").definedBy(CONFIG)
             .layer("seccomp").definedBy(SECCOMP)
@@ -43,18 +57,62 @@ public final class ArchitectureRules {
             .layer("nativ").definedBy(NATIV)
             .layer("nativ.gen").definedBy(NATIV_GEN)
             .whereLayer("cli").mayNotBeAccessedByAnyLayer()
-            .whereLayer("launch").mayOnlyBeAccessedByLayers("cli")
-            .whereLayer("config").mayOnlyBeAccessedByLayers("launch", "cli")
-            .whereLayer("seccomp").mayOnlyBeAccessedByLayers("launch", "cli")
-            .whereLayer("policy").mayOnlyBeAccessedByLayers("config", "seccomp", "launch", "cli")
+            .whereLayer("review").mayOnlyBeAccessedByLayers("cli")
+            .whereLayer("launch").mayOnlyBeAccessedByLayers("cli", "review")
+            .whereLayer("config").mayOnlyBeAccessedByLayers("launch", "review", "cli")
+            .whereLayer("seccomp").mayOnlyBeAccessedByLayers("launch", "review", "cli")
+            .whereLayer("policy").mayOnlyBeAccessedByLayers("config", "seccomp", "launch", "review", "cli")
             .whereLayer("nativ").mayOnlyBeAccessedByLayers("launch", "cli")
             .whereLayer("nativ.gen").mayOnlyBeAccessedByLayers("nativ")
-            .whereLayer("arch").mayOnlyBeAccessedByLayers("policy", "config", "seccomp", "launch", "cli", "nativ")
-            .as("layers: cli > launch > {config, seccomp} > policy > arch; nativ under launch; nativ.gen under nativ");
+            .whereLayer("arch").mayOnlyBeAccessedByLayers("policy", "config", "seccomp", "launch", "review", "cli",
+                    "nativ")
+            .as("layers: cli > review > launch > {config, seccomp} > policy > arch; nativ under launch;"
+                    + " nativ.gen under nativ");
+
+    /** The launch session and its nested types. */
+    static final DescribedPredicate<JavaClass> THE_SESSION = describe("the launch session (" + SESSION + ")",
+            (JavaClass c) -> c.getName().equals(SESSION) || c.getName().startsWith(SESSION + "$"));
+
+    /** Only the session compiles a policy: every command shows or applies the program it resolved. */
+    public static final ArchRule ONLY_THE_SESSION_COMPILES = noClasses()
+            .that(not(THE_SESSION)).and().resideOutsideOfPackage(SECCOMP)
+            .should().callMethodWhere(target(owner(describe("seccomp.Compiler",
+                            (JavaClass c) -> c.getName().equals("dev.jbox.seccomp.Compiler"))))
+                    .and(target(nameMatching("compile.*"))))
+            .as("only the launch session compiles a policy (seccomp.Compiler.compile)");
+
+    /** Only the session verifies trust or makes a trust gate: one trust rule, applied in one place. */
+    public static final ArchRule ONLY_THE_SESSION_DECIDES_TRUST = noClasses()
+            .that(not(THE_SESSION)).and().doNotHaveFullyQualifiedName("dev.jbox.config.Trust")
+            .should().callMethodWhere(target(owner(describe("config.Trust",
+                            (JavaClass c) -> c.getName().equals("dev.jbox.config.Trust"))))
+                    .and(target(nameMatching("verify"))))
+            .orShould().callConstructorWhere(target(owner(describe("config.Trust.Gate",
+                    (JavaClass c) -> c.getName().equals("dev.jbox.config.Trust$Gate")))))
+            .as("only the launch session verifies trust (Trust.verify) or makes a trust gate (Trust.Gate)");
+
+    /** Only the session lays out a sandbox: the layout is built in one place. */
+    public static final ArchRule ONLY_THE_SESSION_LAYS_OUT = noClasses()
+            .that(not(THE_SESSION))
+            .should().callConstructorWhere(target(owner(describe("launch.Sandbox.Layout",
+                    (JavaClass c) -> c.getName().equals("dev.jbox.launch.Sandbox$Layout")))))
+            .orShould().callMethodWhere(target(owner(describe("launch.Sandbox",
+                            (JavaClass c) -> c.getName().equals("dev.jbox.launch.Sandbox"))))
+                    .and(target(nameMatching("standard"))))
+            .as("only the launch session lays out a sandbox (new Sandbox.Layout, Sandbox.standard)");
+
+    /** cli renders values: of seccomp and nativ it knows only the errors it maps to exit codes. */
+    public static final ArchRule CLI_SEES_ONLY_MAPPED_ERRORS = noClasses()
+            .that().resideInAPackage(CLI)
+            .should().dependOnClassesThat(describe("are in seccomp or nativ and are not an error type cli/Errors maps",
+                    (JavaClass c) -> (c.getPackageName().startsWith("dev.jbox.seccomp")
+                            || c.getPackageName().startsWith("dev.jbox.nativ"))
+                            && !MAPPED_ERRORS.contains(c.getName())))
+            .as("cli uses nothing of seccomp or nativ but the error types it maps (cli/Errors)");
 
     /** No package outside the layers: a new package must be placed in the graph above. */
     public static final ArchRule EVERY_PACKAGE_IN_A_LAYER = classes()
-            .should().resideInAnyPackage(CLI, LAUNCH, CONFIG, SECCOMP, POLICY, ARCH, NATIV, NATIV_GEN)
+            .should().resideInAnyPackage(CLI, REVIEW, LAUNCH, CONFIG, SECCOMP, POLICY, ARCH, NATIV, NATIV_GEN)
             .as("every class belongs to one of the layers");
 
     /** The FFM API is nativ's alone: everything above sees ints, longs, strings and NativeException. */

@@ -23,4 +23,16 @@ class ArchitectureTest {
 
     @ArchTest
     static final ArchRule onlyLaunchStartsProcesses = ArchitectureRules.ONLY_LAUNCH_STARTS_PROCESSES;
+
+    @ArchTest
+    static final ArchRule onlyTheSessionCompiles = ArchitectureRules.ONLY_THE_SESSION_COMPILES;
+
+    @ArchTest
+    static final ArchRule onlyTheSessionDecidesTrust = ArchitectureRules.ONLY_THE_SESSION_DECIDES_TRUST;
+
+    @ArchTest
+    static final ArchRule onlyTheSessionLaysOut = ArchitectureRules.ONLY_THE_SESSION_LAYS_OUT;
+
+    @ArchTest
+    static final ArchRule cliSeesOnlyMappedErrors = ArchitectureRules.CLI_SEES_ONLY_MAPPED_ERRORS;
 }

@@ -63,4 +63,40 @@ class FilterChoiceTest {
         assertThatThrownBy(() -> FilterChoice.decide(r, Map.of(), ConfigFile.NONE)).isInstanceOf(ConfigException.class)
                 .hasMessage(message);
     }
+
+    /** Only a profile or an OCI profile can complain: every other source refuses --complain with one line. */
+    @ParameterizedTest(name = "{0} / env {1} / config {2}")
+    @CsvSource(delimiter = '|', nullValues = "-", value = {
+            "/abs/x.bpf | -          | -      | --complain needs a profile, not the raw BPF program /abs/x.bpf (from --profile)",
+            "none       | -          | -      | --complain needs a profile, not no filter (from --profile)",
+            "-          | /abs/x.bpf | -      | --complain needs a profile, not the raw BPF program /abs/x.bpf (from JBOX_PROFILE)",
+            "-          | none       | strict | --complain needs a profile, not no filter (from JBOX_PROFILE)",
+            "-          | -          | /f.bpf | --complain needs a profile, not the raw BPF program /f.bpf (from /p/jbox.toml [sandbox] seccomp)",
+            "-          | -          | false  | --complain needs a profile, not no filter (from /p/jbox.toml [sandbox] seccomp = false)",
+    })
+    void complainOnASourceThatCannotComplainIsOneLine(String option, String env, String config, String message) {
+        SeccompSetting s = config == null ? null : switch (config) {
+            case "false" -> new SeccompSetting.Off();
+            case "/f.bpf" -> new SeccompSetting.BpfFile(Path.of("/f.bpf"));
+            default -> new SeccompSetting.Named(config);
+        };
+        FilterChoice.Request r = new FilterChoice.Request(option, false, null, null, true);
+        assertThatThrownBy(() -> FilterChoice.decide(r, env == null ? Map.of() : Map.of("JBOX_PROFILE", env), config(s)))
+                .isInstanceOf(ConfigException.class).hasMessage(message);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', nullValues = "-", value = {
+            "strict | -       | -",
+            "-      | /a.json | -",
+            "-      | -       | dev",
+    })
+    void aProfileOrAnOciProfileComplains(String option, String oci, String env) throws ConfigException {
+        FilterChoice.Request r = new FilterChoice.Request(option, false, null, oci == null ? null : Path.of(oci), true);
+        FilterChoice c = FilterChoice.decide(r, env == null ? Map.of() : Map.of("JBOX_PROFILE", env), ConfigFile.NONE);
+        assertThat(c.complain()).isTrue();
+        assertThat(c.source()).isEqualTo(oci != null ? new FilterSource.OciFile(Path.of(oci), true)
+                : new FilterSource.Named(option != null ? option : env, true));
+        assertThat(c.refusing().complain()).isFalse();
+    }
 }

@@ -1,4 +1,4 @@
-package dev.jbox.cli;
+package dev.jbox.review;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
@@ -51,7 +51,7 @@ class AuditFuzzTest {
             };
             Files.write(f, b);
             try {
-                var findings = AuditCommand.audit(AuditCommand.read(f));
+                var findings = Audit.ofFile(f).findings();
                 findings.forEach(x -> assertThat(x.toString()).doesNotContain("\n"));
                 audited++;
                 unsafe += Auditor.unsafe(findings) ? 1 : 0;
@@ -61,7 +61,7 @@ class AuditFuzzTest {
                 throw new AssertionError("seed " + seed + " case " + i + ": " + t, t);
             }
             try {
-                FilterOptions.readBpf(f);
+                Subject.rawFile(f);
             } catch (ConfigException e) {
                 oneLine(e.getMessage(), seed, i);
             }
