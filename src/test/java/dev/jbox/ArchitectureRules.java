@@ -10,7 +10,9 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 
 import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaCall;
 import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
 /**
@@ -45,6 +47,7 @@ public final class ArchitectureRules {
             "dev.jbox.seccomp.InvalidProgramException", "dev.jbox.nativ.NativeException");
 
     /** Every arrow points down: a layer is used only by the layers above it. */
+    @ArchTest
     public static final ArchRule LAYERS = layeredArchitecture().consideringOnlyDependenciesInLayers()
             .withOptionalLayers(true) // EVERY_PACKAGE_IN_A_LAYER and the main classes keep them filled
             .layer("cli").definedBy(CLI)
@@ -73,35 +76,37 @@ public final class ArchitectureRules {
     static final DescribedPredicate<JavaClass> THE_SESSION = describe("the launch session (" + SESSION + ")",
             (JavaClass c) -> c.getName().equals(SESSION) || c.getName().startsWith(SESSION + "$"));
 
+    /** A call to a member of class {@code owner} (binary name) whose name matches {@code name}. */
+    static DescribedPredicate<JavaCall<?>> calls(String owner, String name) {
+        return target(owner(describe(owner, (JavaClass c) -> c.getName().equals(owner))))
+                .and(target(nameMatching(name)));
+    }
+
     /** Only the session compiles a policy: every command shows or applies the program it resolved. */
+    @ArchTest
     public static final ArchRule ONLY_THE_SESSION_COMPILES = noClasses()
             .that(not(THE_SESSION)).and().resideOutsideOfPackage(SECCOMP)
-            .should().callMethodWhere(target(owner(describe("seccomp.Compiler",
-                            (JavaClass c) -> c.getName().equals("dev.jbox.seccomp.Compiler"))))
-                    .and(target(nameMatching("compile.*"))))
+            .should().callMethodWhere(calls("dev.jbox.seccomp.Compiler", "compile.*"))
             .as("only the launch session compiles a policy (seccomp.Compiler.compile)");
 
     /** Only the session verifies trust or makes a trust gate: one trust rule, applied in one place. */
+    @ArchTest
     public static final ArchRule ONLY_THE_SESSION_DECIDES_TRUST = noClasses()
             .that(not(THE_SESSION)).and().doNotHaveFullyQualifiedName("dev.jbox.config.Trust")
-            .should().callMethodWhere(target(owner(describe("config.Trust",
-                            (JavaClass c) -> c.getName().equals("dev.jbox.config.Trust"))))
-                    .and(target(nameMatching("verify"))))
-            .orShould().callConstructorWhere(target(owner(describe("config.Trust.Gate",
-                    (JavaClass c) -> c.getName().equals("dev.jbox.config.Trust$Gate")))))
+            .should().callMethodWhere(calls("dev.jbox.config.Trust", "verify"))
+            .orShould().callConstructorWhere(calls("dev.jbox.config.Trust$Gate", "<init>"))
             .as("only the launch session verifies trust (Trust.verify) or makes a trust gate (Trust.Gate)");
 
     /** Only the session lays out a sandbox: the layout is built in one place. */
+    @ArchTest
     public static final ArchRule ONLY_THE_SESSION_LAYS_OUT = noClasses()
             .that(not(THE_SESSION))
-            .should().callConstructorWhere(target(owner(describe("launch.Sandbox.Layout",
-                    (JavaClass c) -> c.getName().equals("dev.jbox.launch.Sandbox$Layout")))))
-            .orShould().callMethodWhere(target(owner(describe("launch.Sandbox",
-                            (JavaClass c) -> c.getName().equals("dev.jbox.launch.Sandbox"))))
-                    .and(target(nameMatching("standard"))))
+            .should().callConstructorWhere(calls("dev.jbox.launch.Sandbox$Layout", "<init>"))
+            .orShould().callMethodWhere(calls("dev.jbox.launch.Sandbox", "standard"))
             .as("only the launch session lays out a sandbox (new Sandbox.Layout, Sandbox.standard)");
 
     /** cli renders values: of seccomp and nativ it knows only the errors it maps to exit codes. */
+    @ArchTest
     public static final ArchRule CLI_SEES_ONLY_MAPPED_ERRORS = noClasses()
             .that().resideInAPackage(CLI)
             .should().dependOnClassesThat(describe("are in seccomp or nativ and are not an error type cli/Errors maps",
@@ -111,23 +116,27 @@ public final class ArchitectureRules {
             .as("cli uses nothing of seccomp or nativ but the error types it maps (cli/Errors)");
 
     /** No package outside the layers: a new package must be placed in the graph above. */
+    @ArchTest
     public static final ArchRule EVERY_PACKAGE_IN_A_LAYER = classes()
             .should().resideInAnyPackage(CLI, REVIEW, LAUNCH, CONFIG, SECCOMP, POLICY, ARCH, NATIV, NATIV_GEN)
             .as("every class belongs to one of the layers");
 
     /** The FFM API is nativ's alone: everything above sees ints, longs, strings and NativeException. */
+    @ArchTest
     public static final ArchRule ONLY_NATIV_TOUCHES_FOREIGN = noClasses()
             .that().resideOutsideOfPackages(NATIV, NATIV_GEN)
             .should().dependOnClassesThat().resideInAPackage("java.lang.foreign..")
             .as("only nativ touches java.lang.foreign");
 
     /** The generated bindings are nativ's implementation, never used past it. */
+    @ArchTest
     public static final ArchRule ONLY_NATIV_USES_GEN = noClasses()
             .that().resideOutsideOfPackages(NATIV, NATIV_GEN)
             .should().dependOnClassesThat().resideInAPackage(NATIV_GEN)
             .as("only nativ uses nativ.gen");
 
     /** ProcessBuilder, Runtime.exec and Posix's spawn/execve entry points: launch's alone. */
+    @ArchTest
     public static final ArchRule ONLY_LAUNCH_STARTS_PROCESSES = noClasses()
             .that().resideOutsideOfPackages(LAUNCH, NATIV)
             .should().dependOnClassesThat(describe("are ProcessBuilder",

@@ -19,6 +19,15 @@ class FilterChoiceTest {
         return new ConfigFile(Optional.of(Path.of("/p/jbox.toml")), ConfigFile.Origin.PROJECT, "", settings, List.of());
     }
 
+    /** The table's config column: false, /f.bpf, a profile name, or none ("-"). */
+    static SeccompSetting setting(String config) {
+        return config == null ? null : switch (config) {
+            case "false" -> new SeccompSetting.Off();
+            case "/f.bpf" -> new SeccompSetting.BpfFile(Path.of("/f.bpf"));
+            default -> new SeccompSetting.Named(config);
+        };
+    }
+
     @ParameterizedTest(name = "{0} / env {1} / config {2} -> {3} from {4}")
     @CsvSource(delimiter = '|', nullValues = "-", value = {
             "-      | -        | -        | minimal          | default",
@@ -31,11 +40,7 @@ class FilterChoiceTest {
             "minimal| dev      | strict   | minimal          | --profile",
     })
     void precedence(String option, String env, String config, String name, String from) {
-        SeccompSetting s = config == null ? null : switch (config) {
-            case "false" -> new SeccompSetting.Off();
-            case "/f.bpf" -> new SeccompSetting.BpfFile(Path.of("/f.bpf"));
-            default -> new SeccompSetting.Named(config);
-        };
+        SeccompSetting s = setting(config);
         FilterChoice c;
         try {
             c = FilterChoice.decide(FilterChoice.Request.profile(option), env == null ? Map.of() : Map.of("JBOX_PROFILE", env),
@@ -75,13 +80,9 @@ class FilterChoiceTest {
             "-          | -          | false  | --complain needs a profile, not no filter (from /p/jbox.toml [sandbox] seccomp = false)",
     })
     void complainOnASourceThatCannotComplainIsOneLine(String option, String env, String config, String message) {
-        SeccompSetting s = config == null ? null : switch (config) {
-            case "false" -> new SeccompSetting.Off();
-            case "/f.bpf" -> new SeccompSetting.BpfFile(Path.of("/f.bpf"));
-            default -> new SeccompSetting.Named(config);
-        };
         FilterChoice.Request r = new FilterChoice.Request(option, false, null, null, true);
-        assertThatThrownBy(() -> FilterChoice.decide(r, env == null ? Map.of() : Map.of("JBOX_PROFILE", env), config(s)))
+        assertThatThrownBy(() -> FilterChoice.decide(r, env == null ? Map.of() : Map.of("JBOX_PROFILE", env),
+                config(setting(config))))
                 .isInstanceOf(ConfigException.class).hasMessage(message);
     }
 

@@ -8,10 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -30,33 +28,20 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class FilterSourcesIT {
 
-    /** RET ALLOW (struct sock_filter, little-endian). */
-    static final byte[] ALLOW_ALL = {0x06, 0, 0, 0, 0, 0, (byte) 0xff, 0x7f};
-
     static final String MINE = "[profiles.mine]\nextends = \"strict\"\nallow = [\"ptrace\"]\n";
 
-    Path base;
-    Path home;
-    Path project;
+    Jbox.World w;
     Path outside;
-    Map<String, String> env;
 
     @BeforeEach
     void setUp() throws Exception {
-        base = Files.createTempDirectory("jbox-sources-it");
-        home = Files.createDirectories(base.resolve("home"));
-        project = Files.createDirectories(base.resolve("project"));
-        outside = Files.createDirectories(base.resolve("outside"));
-        env = new HashMap<>();
-        env.put("HOME", home.toString());
-        env.put("XDG_CONFIG_HOME", null);
-        env.put("XDG_STATE_HOME", null);
-        env.put("JBOX_PROFILE", null);
+        w = Jbox.World.create("jbox-sources-it");
+        outside = Files.createDirectories(w.base().resolve("outside"));
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        Jbox.deleteTree(base);
+        Jbox.deleteTree(w.base());
     }
 
     enum Source {
@@ -66,11 +51,11 @@ class FilterSourcesIT {
     }
 
     Jbox.Result jbox(List<String> args) {
-        return Jbox.raw(args, new Jbox.Options(project, env, false));
+        return Jbox.raw(args, w.in(w.project()));
     }
 
     Path userConfig(String toml) throws Exception {
-        Path f = Files.createDirectories(home.resolve(".config/jbox")).resolve("config.toml");
+        Path f = Files.createDirectories(w.home().resolve(".config/jbox")).resolve("config.toml");
         return Files.writeString(f, toml);
     }
 
@@ -83,7 +68,7 @@ class FilterSourcesIT {
                 yield List.of();
             }
             case PROJECT_PROFILE, PROJECT_PROFILE_UNTRUSTED -> {
-                Files.writeString(project.resolve("jbox.toml"), "[sandbox]\nseccomp = \"mine\"\n" + MINE);
+                Files.writeString(w.project().resolve("jbox.toml"), "[sandbox]\nseccomp = \"mine\"\n" + MINE);
                 if (s == Source.PROJECT_PROFILE) {
                     assertThat(jbox(List.of("trust")).exit()).isZero();
                 }
@@ -91,21 +76,23 @@ class FilterSourcesIT {
             }
             case CONFIG_OPTION -> List.of("--config",
                     Files.writeString(outside.resolve("x.toml"), "[sandbox]\nseccomp = \"mine\"\n" + MINE).toString());
-            case BPF_OPTION -> List.of("--bpf", Files.write(outside.resolve("f.bpf"), ALLOW_ALL).toString());
-            case BPF_OPTION_UNDER_CWD -> List.of("--bpf", Files.write(project.resolve("f.bpf"), ALLOW_ALL).toString());
+            case BPF_OPTION -> List.of("--bpf", Files.write(outside.resolve("f.bpf"), TrustIT.ALLOW_ALL).toString());
+            case BPF_OPTION_UNDER_CWD -> List.of("--bpf",
+                    Files.write(w.project().resolve("f.bpf"), TrustIT.ALLOW_ALL).toString());
             case SECCOMP_PROFILE -> List.of("--seccomp-profile", Files.writeString(outside.resolve("docker.json"),
                     "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": [{\"names\": [\"ptrace\"],"
                             + " \"action\": \"SCMP_ACT_ERRNO\"}]}").toString());
             case JBOX_PROFILE_NAME -> {
-                env.put("JBOX_PROFILE", "dev");
+                w.env().put("JBOX_PROFILE", "dev");
                 yield List.of();
             }
             case JBOX_PROFILE_PATH -> {
-                env.put("JBOX_PROFILE", Files.write(outside.resolve("f.bpf"), ALLOW_ALL).toString());
+                w.env().put("JBOX_PROFILE", Files.write(outside.resolve("f.bpf"), TrustIT.ALLOW_ALL).toString());
                 yield List.of();
             }
             case USER_CONFIG_BPF_UNDER_CWD -> {
-                userConfig("[sandbox]\nseccomp = \"" + Files.write(project.resolve("f.bpf"), ALLOW_ALL) + "\"\n");
+                Path bpf = Files.write(w.project().resolve("f.bpf"), TrustIT.ALLOW_ALL);
+                userConfig("[sandbox]\nseccomp = \"" + bpf + "\"\n");
                 yield List.of();
             }
             case SECCOMP_FALSE -> {
@@ -136,7 +123,7 @@ class FilterSourcesIT {
         Jbox.Result run = jbox(with("run", options, "--dry-run", "--", "true"));
         Jbox.Result config = jbox(with("config", options, "--json"));
         Jbox.Result check = jbox(with("check", options, "--json", "ptrace"));
-        Path compiled = base.resolve("compiled.bpf");
+        Path compiled = w.base().resolve("compiled.bpf");
         if (run.exit() == 125) {
             // run refuses: every command says so with run's very message
             assertThat(run.stderrLines()).as("%s", run).hasSize(1);
@@ -200,8 +187,8 @@ class FilterSourcesIT {
 
     @Test
     void complainOnARawProgramFromJboxProfileIsOneLine() throws Exception {
-        Path bpf = Files.write(outside.resolve("f.bpf"), ALLOW_ALL);
-        env.put("JBOX_PROFILE", bpf.toString());
+        Path bpf = Files.write(outside.resolve("f.bpf"), TrustIT.ALLOW_ALL);
+        w.env().put("JBOX_PROFILE", bpf.toString());
         Jbox.Result r = jbox(List.of("run", "--complain", "--dry-run", "--", "true"));
         assertThat(r.exit()).isEqualTo(125);
         assertThat(r.stderr()).isEqualTo("jbox: --complain needs a profile, not the raw BPF program " + bpf

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -32,14 +31,11 @@ class TrustIT {
 
     @BeforeEach
     void setUp() throws Exception {
-        base = Files.createTempDirectory("jbox-trust-it");
-        home = Files.createDirectories(base.resolve("home"));
-        project = Files.createDirectories(base.resolve("project"));
-        env = new HashMap<>();
-        env.put("HOME", home.toString());
-        env.put("XDG_CONFIG_HOME", null);
-        env.put("XDG_STATE_HOME", null);
-        env.put("JBOX_PROFILE", null);
+        Jbox.World w = Jbox.World.create("jbox-trust-it");
+        base = w.base();
+        home = w.home();
+        project = w.project();
+        env = w.env();
     }
 
     @AfterEach
@@ -381,6 +377,18 @@ class TrustIT {
         refusedAsUntrusted(writable, bpf);
         assertThat(writable.stderr()).startsWith("jbox: " + bpf + " (" + cfg + " [sandbox] seccomp) lies under "
                 + project + ", which the sandbox can write");
+
+        // the caller's line can write the config itself, and the trust store: no record can vouch for it
+        String h = home.toString();
+        Jbox.Result homeWritable = Jbox.raw(List.of("bwrap", "--ro-bind", "/", "/", "--bind", h, h, "true"), in(project));
+        assertThat(homeWritable.exit()).as("%s", homeWritable).isEqualTo(125);
+        assertThat(homeWritable.stderr()).isEqualTo("jbox: " + cfg + " needs your trust, but the trust store "
+                + home.resolve(".local/state/jbox/trust") + " lies under " + home + ", which the sandbox can write, so"
+                + " no record there can vouch for it: choose the filter with --jbox-profile or JBOX_PROFILE instead;"
+                + " nothing was run\n");
+        Jbox.Result chosen = Jbox.raw(List.of("bwrap", "--jbox-profile", "strict", "--ro-bind", "/", "/", "--bind", h, h,
+                "true"), in(project));
+        assertThat(chosen.exit()).as("a preset named leaves the config unread: %s", chosen).isZero();
     }
 
     @Test

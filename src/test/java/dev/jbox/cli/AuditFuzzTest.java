@@ -1,4 +1,4 @@
-package dev.jbox.review;
+package dev.jbox.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.fail;
 import dev.jbox.arch.Arch;
 import dev.jbox.config.ConfigException;
 import dev.jbox.config.Profiles;
+import dev.jbox.review.Audit;
+import dev.jbox.review.Subject;
 import dev.jbox.seccomp.Auditor;
 import dev.jbox.seccomp.Compiler;
 import java.nio.file.Files;
