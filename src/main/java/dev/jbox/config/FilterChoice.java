@@ -127,12 +127,9 @@ public record FilterChoice(FilterSource source, String from, boolean fromConfig)
 
     /** Refusals become {@code SECCOMP_RET_LOG} ({@code --complain}). */
     public boolean complain() {
-        return switch (source) {
-            case FilterSource.Named n -> n.complain();
-            case FilterSource.OciFile o -> o.complain();
-            case FilterSource.BpfFile b -> false;
-            case FilterSource.None n -> false;
-        };
+        // not a pattern switch: this is on every launch's path, and a switch site spins a class at run time
+        return source instanceof FilterSource.Named n ? n.complain()
+                : source instanceof FilterSource.OciFile o && o.complain();
     }
 
     /** The same choice without {@code --complain} (a report answers complain mode itself). */
