@@ -6,6 +6,7 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.EvaluationResult;
+import dev.jbox.cli.SessionBypassFixture;
 import dev.jbox.policy.ArchitectureViolationFixture;
 import dev.jbox.unlayered.OutsideEveryLayer;
 import java.util.List;
@@ -17,7 +18,7 @@ import java.util.stream.Stream;
 
 /**
  * Each rule of {@link ArchitectureRules} fails on a class that breaks it (the fixtures in
- * {@code dev.jbox.policy} and {@code dev.jbox.unlayered}, test classes only), naming the
+ * {@code dev.jbox.policy}, {@code dev.jbox.cli} and {@code dev.jbox.unlayered}, test classes only), naming the
  * offending dependency; and the main classes pass ({@link ArchitectureTest}).
  */
 class ArchitectureRulesTest {
@@ -28,7 +29,9 @@ class ArchitectureRulesTest {
      */
     static final JavaClasses FIXTURES = new ClassFileImporter()
             .importClasses(ArchitectureViolationFixture.class, OutsideEveryLayer.class, dev.jbox.config.Profiles.class,
-                    dev.jbox.nativ.Posix.class, dev.jbox.nativ.gen.Libc.class,
+                    dev.jbox.nativ.Posix.class, dev.jbox.nativ.gen.Libc.class, SessionBypassFixture.class,
+                    dev.jbox.seccomp.Compiler.class, dev.jbox.seccomp.Program.class, dev.jbox.config.Trust.class,
+                    dev.jbox.config.Trust.Gate.class, dev.jbox.launch.Sandbox.class, dev.jbox.launch.Sandbox.Layout.class,
                     dev.jbox.seccomp.ReferenceViolationFixture.class, dev.jbox.policy.ArgWidths.class,
                     dev.jbox.arch.ArgTypes.class);
 
@@ -48,7 +51,17 @@ class ArchitectureRulesTest {
                 Arguments.of("reference apart from the compiler", ArchitectureRules.REFERENCE_SHARES_NOTHING_WITH_THE_COMPILER,
                         List.of("ArchitectureViolationFixture.compilersWidths()", "dev.jbox.arch.ArgTypes.width(")),
                 Arguments.of("compiler apart from the reference", ArchitectureRules.COMPILER_SHARES_NOTHING_WITH_THE_REFERENCE,
-                        List.of("ReferenceViolationFixture.referencesWidths()", "dev.jbox.policy.ArgWidths.of(")));
+                        List.of("ReferenceViolationFixture.referencesWidths()", "dev.jbox.policy.ArgWidths.of(")),
+                Arguments.of("compile", ArchitectureRules.ONLY_THE_SESSION_COMPILES,
+                        List.of("SessionBypassFixture.compiles()", "dev.jbox.seccomp.Compiler.compile(")),
+                Arguments.of("trust", ArchitectureRules.ONLY_THE_SESSION_DECIDES_TRUST,
+                        List.of("SessionBypassFixture.trusts()", "dev.jbox.config.Trust.verify(",
+                                "dev.jbox.config.Trust$Gate.<init>(")),
+                Arguments.of("layout", ArchitectureRules.ONLY_THE_SESSION_LAYS_OUT,
+                        List.of("SessionBypassFixture.laysOut()", "dev.jbox.launch.Sandbox$Layout.<init>(",
+                                "dev.jbox.launch.Sandbox.standard(")),
+                Arguments.of("cli", ArchitectureRules.CLI_SEES_ONLY_MAPPED_ERRORS,
+                        List.of("SessionBypassFixture.compiles()", "dev.jbox.seccomp.Program")));
     }
 
     @ParameterizedTest(name = "{0}")

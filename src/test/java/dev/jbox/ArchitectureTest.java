@@ -3,32 +3,12 @@ package dev.jbox;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
-import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.junit.ArchTests;
 
-/** The main classes (not the tests) against {@link ArchitectureRules}. */
+/** The main classes (not the tests) against every rule of {@link ArchitectureRules}. */
 @AnalyzeClasses(packages = "dev.jbox", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
 
     @ArchTest
-    static final ArchRule layers = ArchitectureRules.LAYERS;
-
-    @ArchTest
-    static final ArchRule everyPackageInALayer = ArchitectureRules.EVERY_PACKAGE_IN_A_LAYER;
-
-    @ArchTest
-    static final ArchRule onlyNativTouchesForeign = ArchitectureRules.ONLY_NATIV_TOUCHES_FOREIGN;
-
-    @ArchTest
-    static final ArchRule onlyNativUsesGen = ArchitectureRules.ONLY_NATIV_USES_GEN;
-
-    @ArchTest
-    static final ArchRule onlyLaunchStartsProcesses = ArchitectureRules.ONLY_LAUNCH_STARTS_PROCESSES;
-
-    @ArchTest
-    static final ArchRule referenceSharesNothingWithTheCompiler =
-            ArchitectureRules.REFERENCE_SHARES_NOTHING_WITH_THE_COMPILER;
-
-    @ArchTest
-    static final ArchRule compilerSharesNothingWithTheReference =
-            ArchitectureRules.COMPILER_SHARES_NOTHING_WITH_THE_REFERENCE;
+    static final ArchTests rules = ArchTests.in(ArchitectureRules.class);
 }

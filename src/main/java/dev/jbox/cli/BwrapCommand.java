@@ -1,19 +1,9 @@
 package dev.jbox.cli;
 
-import dev.jbox.config.ConfigFile;
-import dev.jbox.config.Profiles;
-import dev.jbox.config.FilterChoice;
-import dev.jbox.config.Trust;
-import dev.jbox.config.TrustRecord;
-import dev.jbox.config.TrustStore;
-import dev.jbox.config.UserDirs;
-import dev.jbox.launch.Bwrap;
 import dev.jbox.launch.BwrapVersion;
 import dev.jbox.launch.LaunchException;
-import dev.jbox.launch.Launcher;
 import dev.jbox.launch.PassThrough;
-import dev.jbox.seccomp.Program;
-import java.nio.file.Path;
+import dev.jbox.launch.Session;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,8 +25,6 @@ final class BwrapCommand implements Subcommand {
 
     static final String NAME = "bwrap";
     static final String PROFILE_OPTION = "--jbox-profile";
-    /** The name jbox was invoked by, when scripts/jbox was started as {@code bwrap} (see PassThrough.argv0). */
-    static final String ARGV0_ENV = "JBOX_ARGV0";
 
     /** {@code JBOX_VERBOSE=1}: jbox may speak on bwrap's stderr. */
     static boolean verbose(Map<String, String> env) {
@@ -68,8 +56,9 @@ final class BwrapCommand implements Subcommand {
     public CommandSpec spec() {
         spec = Opts.command(NAME, this,
                 "Run bwrap with this exact command line, under jbox's seccomp filter (a drop-in: alias bwrap='jbox bwrap').",
-                "The profile: --jbox-profile NAME (as the first argument only), else JBOX_PROFILE, else the config file, "
-                        + "else minimal; 'none' runs bwrap unfiltered.",
+                "The profile: --jbox-profile NAME (as the first argument only), else JBOX_PROFILE, else your own "
+                        + "config.toml's [sandbox] seccomp (never ./jbox.toml: the caller's directory does not choose "
+                        + "it), else minimal; 'none' runs bwrap unfiltered.",
                 "A command line with its own --seccomp or --add-seccomp-fd keeps its filter too: both are stacked with "
                         + "--add-seccomp-fd, jbox's first (bwrap >= 0.6.0). --help and --version are bwrap's.");
         spec.addPositional(args);
@@ -125,35 +114,15 @@ final class BwrapCommand implements Subcommand {
 
     @Override
     public Integer call() throws Exception {
-        Map<String, String> env = Launcher.callerEnvironment(System.getenv()); // JAVA_*OPTIONS handed back
         Split s = split(original());
-        boolean verbose = verbose(env);
-        TrustStore store = TrustStore.of(UserDirs.of(env));
-        // A filter fully given as a built-in preset (or none) needs no config: a repository's
-        // jbox.toml then plays no part and is not even read, so it cannot break
-        // alias bwrap='jbox bwrap' inside that repository.
-        Optional<String> given = s.profile().or(() -> Optional.ofNullable(env.get("JBOX_PROFILE")).filter(v -> !v.isEmpty()));
-        boolean builtin = given.isPresent() && (given.get().equals("none") || Profiles.PRESETS.contains(given.get()));
-        ConfigFile cfg = builtin ? ConfigFile.NONE : new ConfigOption().load();
-        Optional<TrustRecord> record = cfg.origin() == ConfigFile.Origin.PROJECT
-                ? Optional.of(Trust.verify(cfg, store)) : Optional.empty();
-        FilterOptions.Resolved resolved = FilterOptions.resolve(
-                FilterChoice.Request.profile(s.profile().orElse(null)), env, cfg,
-                new Trust.Gate(store, record, List.of()));
-        Optional<Program> filter = resolved.program();
-        Path bwrap = Bwrap.locate(env.get("PATH"), env.get("JBOX_BWRAP"), env.get("JBOX_SELF"));
-        if (filter.isPresent()) {
-            dev.jbox.launch.BwrapFeatures.requireSeccomp(bwrap, env); // fail closed: after exec it is too late
-        }
+        Session.Host host = Session.Host.current();
+        Session.Passed passed = Session.bwrap(host, new Session.Bwrap(s.profile(), s.bwrapArgs()));
         // bwrap's stderr is bwrap's: clients quote its first line. An explicit opt-out is
         // said only when asked (JBOX_VERBOSE=1).
-        if (verbose) {
-            resolved.warning().ifPresent(w -> System.err.println("jbox: warning: " + w));
+        if (verbose(host.env())) {
+            passed.warnings().forEach(w -> System.err.println("jbox: warning: " + w));
         }
-        PassThrough.Request req = new PassThrough.Request(PassThrough.argv0(env.get(ARGV0_ENV)), bwrap, s.bwrapArgs(),
-                filter,
-                PassThrough.callerFds(env.get("JBOX_CALLER_FDS")));
-        finish.launch(req, Launcher.environment(env), RunCommand.nofileSoft(env), b -> BwrapVersion.of(b, env));
+        finish.launch(passed.request(), passed.env(), passed.nofileSoft(), b -> BwrapVersion.of(b, host.env()));
         return Errors.LAUNCH_ERROR; // not reached but in the AOT training: exec either replaces us or throws
     }
 }

@@ -5,13 +5,8 @@ import dev.jbox.arch.Arch;
 import dev.jbox.config.ConfigException;
 import dev.jbox.config.Constants;
 import dev.jbox.config.Suggest;
-import dev.jbox.launch.Filters;
-import dev.jbox.policy.Action;
-import dev.jbox.policy.Reference;
-import dev.jbox.seccomp.Emulator;
-import dev.jbox.seccomp.Program;
-import dev.jbox.seccomp.Ret;
-import dev.jbox.seccomp.SeccompData;
+import dev.jbox.launch.Session;
+import dev.jbox.review.Subject;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,43 +67,35 @@ final class CheckCommand implements Subcommand {
             a[i] = v.getAsLong();
         }
         java.nio.file.Path oci = Opts.get(ociOpt);
-        Filters.Resolved res = profile.resolve(bpf, oci, false);
-        Program p = profile.compile(bpf, oci, false);
-        Emulator.Result r = Emulator.trace(p, new SeccompData(nr, via.auditArch(), 0, a));
-        Action action = Ret.decode(r.ret());
-        String source = res.choice().name();
-        Reference.Verdict why = res.policy().isEmpty()
-                ? new Reference.Verdict(action, java.util.Optional.empty(), "raw program: no rules to cite")
-                : Reference.decide(res.policy().get(), nativeArch, via.auditArch(), nr, a);
-        if (!why.action().equals(action)) {
-            // The compiled program and the model disagree: a compiler bug. Say so loudly.
-            throw new IllegalStateException("filter says " + action + " but the profile says " + why.action());
-        }
+        Session.Resolved res = profile.resolve(bpf, oci, false);
+        Subject.Verdict v = profile.program(bpf, oci, false).check(nativeArch, via, nr, a);
+        String source = res.filter().choice().name();
+        boolean raw = res.filter().policy().isEmpty();
         String name = via.syscalls().name(nr).orElse("syscall " + Integer.toUnsignedString(nr));
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put(res.policy().isEmpty() ? "bpf" : "profile", source);
-            m.put("from", res.choice().from());
+            m.put(raw ? "bpf" : "profile", source);
+            m.put("from", res.filter().choice().from());
             m.put("arch", nativeArch.id());
             m.put("abi", via.id());
             m.put("syscall", name);
             m.put("nr", nr & 0xFFFFFFFFL);
             m.put("args", java.util.Arrays.stream(a).mapToObj(Long::toUnsignedString).toList());
-            m.put("action", action.toString());
-            m.put("ret", r.ret() & 0xFFFFFFFFL);
-            m.put("executed", r.executed());
-            m.put("rule", why.rule().map(x -> x.origin()).orElse(null));
-            m.put("why", why.why());
+            m.put("action", v.action().toString());
+            m.put("ret", v.ret());
+            m.put("executed", v.executed());
+            m.put("rule", v.rule().orElse(null));
+            m.put("why", v.why());
             System.out.println(Json.of(m));
         } else {
             StringBuilder sb = new StringBuilder();
             // the arguments as typed (socket(AF_VSOCK), not socket(0x28)); --json has the numbers
             sb.append(name).append('(').append(String.join(", ", args));
-            sb.append(") on ").append(via.id()).append(" under ").append(res.choice().describe()).append(": ")
-                    .append(Ret.describe(r.ret())).append('\n');
-            sb.append("  why: ").append(why.rule().map(x -> "rule from " + x.origin() + ": ").orElse(""))
-                    .append(why.why()).append('\n');
-            sb.append("  filter: ").append(r.executed()).append(" of ").append(p.length())
+            sb.append(") on ").append(via.id()).append(" under ").append(res.filter().choice().describe()).append(": ")
+                    .append(v.described()).append('\n');
+            sb.append("  why: ").append(v.rule().map(x -> "rule from " + x + ": ").orElse(""))
+                    .append(v.why()).append('\n');
+            sb.append("  filter: ").append(v.executed()).append(" of ").append(profile.program(bpf, oci, false).length())
                     .append(" instructions executed\n");
             System.out.print(sb);
         }

@@ -1,15 +1,9 @@
 package dev.jbox.cli;
 
-import dev.jbox.config.Json;
-import dev.jbox.seccomp.Insn;
-import dev.jbox.seccomp.Program;
+import dev.jbox.review.Subject;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
@@ -34,30 +28,18 @@ final class CompileCommand implements Subcommand {
 
     @Override
     public Integer call() throws Exception {
-        Program p = profile.compile(null, true);
+        Subject p = profile.program(null, null, true);
         String output = Opts.get(this.output);
-        byte[] bytes = Opts.on(json) ? (json(p) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8) : p.toBytes();
+        byte[] bytes = Opts.on(json) ? (p.json() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8) : p.bytes();
         if (output.equals("-")) {
             OutputStream out = System.out;
             out.write(bytes);
             out.flush();
         } else {
             Files.write(Path.of(output), bytes);
-            System.err.println("jbox: wrote " + p.length() + " instructions (" + p.toBytes().length + " bytes) for "
-                    + p.arches().getFirst().id() + " under " + profile.describe() + " to " + output);
+            System.err.println("jbox: wrote " + p.length() + " instructions (" + p.bytes().length + " bytes) for "
+                    + p.arch() + " under " + profile.describe() + " to " + output);
         }
         return 0;
-    }
-
-    static String json(Program p) {
-        List<Object> insns = new ArrayList<>();
-        for (Insn i : p.insns()) {
-            insns.add(List.of(i.code(), i.jt(), i.jf(), i.k() & 0xFFFFFFFFL));
-        }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("arches", p.arches().stream().map(a -> a.id()).toList());
-        m.put("length", p.length());
-        m.put("instructions", insns);
-        return Json.of(m);
     }
 }

@@ -1,23 +1,20 @@
 package dev.jbox.cli;
 
-import dev.jbox.config.Json;
+import dev.jbox.arch.Arch;
 import dev.jbox.config.Bind;
 import dev.jbox.config.ConfigFile;
+import dev.jbox.config.FilterChoice;
+import dev.jbox.config.Json;
 import dev.jbox.config.ProfileSpec;
 import dev.jbox.config.SandboxSettings;
-import dev.jbox.config.FilterChoice;
-import dev.jbox.config.FilterSource;
-import dev.jbox.config.ConfigException;
 import dev.jbox.config.Trust;
-import dev.jbox.config.TrustStore;
-import dev.jbox.config.UserDirs;
-import dev.jbox.launch.Sandbox;
+import dev.jbox.launch.Session;
 import java.nio.file.Path;
-import java.util.Optional;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
@@ -43,19 +40,19 @@ final class ConfigCommand implements Subcommand {
 
     @Override
     public Integer call() throws Exception {
-        ConfigFile cfg = config.load();
+        // what run would resolve here: a broken profile, or a file run would refuse, is reported now
+        Session.Resolved res = Session.review(Session.Host.current(), Session.Run.here(config.given(), filter.request()),
+                Arch.host());
+        ConfigFile cfg = res.config();
         SandboxSettings s = cfg.sandbox();
-        FilterChoice choice = FilterChoice.decide(filter.request(), System.getenv(), cfg);
-        // resolve the profile now, so a broken one is reported here and not at the next run
-        if (choice.source() instanceof FilterSource.Named n) {
-            cfg.allProfiles().resolve(n.profile());
-        }
+        FilterChoice choice = res.filter().choice();
+        res.warnings().forEach(w -> System.err.println("jbox: warning: " + w));
         List<Object> binds = new ArrayList<>();
         for (Bind b : s.binds()) {
             binds.add(Map.of("src", b.src(), "resolves_to", Trust.target(b).map(Path::toString).orElse("(missing)"),
                     "dest", b.dest(), "readonly", b.readOnly()));
         }
-        Optional<String> untrusted = untrusted(cfg);
+        Optional<String> untrusted = res.untrusted().map(Session.Untrusted::message);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("file", cfg.path().map(Object::toString).orElse(null));
         m.put("origin", cfg.origin().name().toLowerCase(java.util.Locale.ROOT));
@@ -105,22 +102,5 @@ final class ConfigCommand implements Subcommand {
         }
         s.hostname().ifPresent(h -> sb.append(indent).append("hostname:    ").append(h).append('\n'));
         s.chdir().ifPresent(c -> sb.append(indent).append("chdir:       ").append(c).append('\n'));
-    }
-
-    /** Why {@code jbox run} here would refuse the file for lack of trust, if it would. */
-    private static Optional<String> untrusted(ConfigFile cfg) {
-        Map<String, String> env = System.getenv();
-        UserDirs dirs = UserDirs.of(env);
-        Sandbox.Layout layout = new Sandbox.Layout(Path.of("").toAbsolutePath(), dirs.home(), cfg.sandbox().binds(),
-                Guards.of(env, dirs), false, false, Optional.empty(), Optional.empty());
-        if (!RunCommand.needsTrust(cfg, Sandbox.writableSources(layout))) {
-            return Optional.empty();
-        }
-        try {
-            Trust.verify(cfg, TrustStore.of(dirs));
-            return Optional.empty();
-        } catch (ConfigException e) {
-            return Optional.of(e.getMessage());
-        }
     }
 }

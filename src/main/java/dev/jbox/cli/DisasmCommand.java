@@ -1,8 +1,8 @@
 package dev.jbox.cli;
 
-import dev.jbox.seccomp.Disassembler;
-import dev.jbox.seccomp.Program;
 import dev.jbox.config.ConfigException;
+import dev.jbox.review.Audit;
+import dev.jbox.review.Subject;
 import java.nio.file.Path;
 import picocli.CommandLine.Model.ArgGroupSpec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,13 +37,12 @@ final class DisasmCommand implements Subcommand {
         if (file != null && profile.given() != null) {
             throw new ConfigException("give a FILE or -p PROFILE, not both");
         }
-        Program p = file != null ? FilterOptions.readBpf(file) : profile.compile(null, false);
-        System.out.print(json ? CompileCommand.json(p) + "\n" : Disassembler.disassemble(p));
+        Subject p = file != null ? Subject.rawFile(file) : profile.program(null, null, false);
+        System.out.print(json ? p.json() + "\n" : p.disassembly());
         if (Opts.on(auditOpt)) {
-            var findings = dev.jbox.seccomp.Auditor.audit(p);
-            String what = file != null ? file.toString() : "profile " + profile.describe();
-            System.out.print(json ? AuditCommand.json(what, p.length(), findings) + "\n" : "\naudit: " + AuditCommand.text(what, p.length(), findings));
-            return dev.jbox.seccomp.Auditor.unsafe(findings) ? AuditCommand.FINDINGS : 0;
+            Audit audit = p.audit(file != null ? file.toString() : "profile " + profile.describe());
+            System.out.print(json ? audit.json() + "\n" : "\naudit: " + audit.text());
+            return audit.unsafe() ? AuditCommand.FINDINGS : 0;
         }
         return 0;
     }

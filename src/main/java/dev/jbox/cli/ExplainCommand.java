@@ -6,9 +6,7 @@ import dev.jbox.config.ProfileSpec;
 import dev.jbox.config.Profiles;
 import dev.jbox.policy.Policy;
 import dev.jbox.policy.Rule;
-import dev.jbox.seccomp.Compiler;
-import dev.jbox.seccomp.Emulator;
-import dev.jbox.seccomp.Program;
+import dev.jbox.review.Subject;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,26 +55,23 @@ final class ExplainCommand implements Subcommand {
      * Replays the kernel's check (seccomp_is_const_allow) for every syscall of every ABI
      * the program decides for.
      */
-    private int printCache(Program p, boolean json) {
+    private int printCache(Subject p, boolean json) {
         Map<String, Object> byAbi = new LinkedHashMap<>();
         StringBuilder sb = new StringBuilder();
-        for (Arch abi : p.arches()) {
-            List<String> cached = new ArrayList<>();
-            List<String> filtered = new ArrayList<>();
-            for (var s : abi.syscalls().all()) {
-                (Emulator.isConstAllow(p, abi, s.nr()) ? cached : filtered).add(s.name());
-            }
-            byAbi.put(abi.id(), Map.of("always_allowed", cached, "run_filter", filtered));
-            sb.append(abi.id()).append(": ").append(cached.size()).append(" of ").append(cached.size() + filtered.size())
+        for (Subject.Cache c : p.cache()) {
+            byAbi.put(c.abi(), Map.of("always_allowed", c.cached(), "run_filter", c.checked()));
+            sb.append(c.abi()).append(": ").append(c.cached().size()).append(" of ")
+                    .append(c.cached().size() + c.checked().size())
                     .append(" syscalls always allowed without running the filter\n");
-            sb.append("  run the filter (refused, or checked by argument): ").append(String.join(" ", filtered)).append("\n");
+            sb.append("  run the filter (refused, or checked by argument): ").append(String.join(" ", c.checked()))
+                    .append("\n");
         }
         System.out.print(json ? Json.of(byAbi) + "\n" : sb.toString());
         return 0;
     }
 
     private String from() throws Exception {
-        String f = profile.resolve(null, false).choice().from();
+        String f = profile.resolve(false).filter().choice().from();
         return f.isEmpty() ? "default" : f;
     }
 
@@ -86,7 +81,7 @@ final class ExplainCommand implements Subcommand {
         Profiles profiles = profile.profiles();
         Policy policy = profile.policy(false);
         boolean json = Opts.on(jsonOpt);
-        Program p = Compiler.compile(policy, arch);
+        Subject p = profile.program(null, null, false);
         Map<String, Entry> entries = new LinkedHashMap<>();
         for (Rule r : policy.rules()) {
             String conds = r.conditions().isEmpty() ? "" : r.conditions().toString();
@@ -99,21 +94,13 @@ final class ExplainCommand implements Subcommand {
             chain.add(n);
             n = profiles.spec(n).flatMap(ProfileSpec::parent).orElse(null);
         }
-        int cacheable = 0;
-        int known = 0;
-        for (var s : arch.syscalls().all()) {
-            known++;
-            if (Emulator.isConstAllow(p, arch, s.nr())) {
-                cacheable++;
-            }
-        }
         if (Opts.on(cacheOpt)) {
             return printCache(p, json);
         }
-        Map<String, List<String>> skipped = new LinkedHashMap<>();
-        for (Arch a : p.arches()) {
-            skipped.put(a.id(), Compiler.skippedNames(policy, a));
-        }
+        Subject.Cache nativeCache = p.cache(arch);
+        int cacheable = nativeCache.cached().size();
+        int known = cacheable + nativeCache.checked().size();
+        Map<String, List<String>> skipped = p.skipped();
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("profile", policy.name());
@@ -121,7 +108,7 @@ final class ExplainCommand implements Subcommand {
             m.put("extends", chain.subList(1, chain.size()));
             m.put("description", profiles.spec(policy.name()).map(ProfileSpec::description).orElse(""));
             m.put("default_action", policy.defaultAction().toString());
-            m.put("arches", p.arches().stream().map(Arch::id).toList());
+            m.put("arches", p.arches());
             m.put("future_syscalls", policy.futureAction().map(Object::toString).orElse("default"));
             List<Object> rs = new ArrayList<>();
             for (Entry e : entries.values()) {
@@ -150,7 +137,7 @@ final class ExplainCommand implements Subcommand {
         profiles.spec(policy.name()).map(ProfileSpec::description).filter(d -> !d.isEmpty())
                 .ifPresent(d -> sb.append("  ").append(d).append('\n'));
         sb.append("  default action: ").append(policy.defaultAction()).append('\n');
-        sb.append("  architectures:  ").append(String.join(", ", p.arches().stream().map(Arch::id).toList()))
+        sb.append("  architectures:  ").append(String.join(", ", p.arches()))
                 .append("; any other: ").append(policy.badArchAction());
         if (arch == Arch.X86_64) {
             sb.append("; x32: ").append(Policy.X32_ACTION);

@@ -1,6 +1,6 @@
 package dev.jbox.cli;
 
-import dev.jbox.nativ.Posix;
+import dev.jbox.launch.Terminal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -123,7 +123,7 @@ final class HelpText {
      * help is shown: asking the terminal costs a native call that a launch should not pay.
      */
     static void install(CommandLine top) {
-        install(top, width(Posix.terminalColumns(1), System.getenv()));
+        install(top, width(Terminal.columns(1), System.getenv()));
     }
 
     /** Lays out the help of {@code top} and its subcommands for {@code width} columns. */

@@ -1,14 +1,8 @@
 package dev.jbox.cli;
 
-import dev.jbox.launch.Direct;
-import dev.jbox.launch.LaunchException;
-import dev.jbox.launch.Launcher;
+import dev.jbox.launch.Session;
 import dev.jbox.launch.Supervisor;
-import dev.jbox.seccomp.Program;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -81,26 +75,11 @@ final class LaunchModeOptions {
     }
 
     /** Starts the sandbox as asked; returns the exit status (supervising) or does not return. */
-    int launch(Launcher.Plan plan, List<String> env, long nofileSoft) throws Exception {
+    int launch(Session.Sandboxed run) throws Exception {
         if (supervising()) {
-            return Supervisor.run(plan, env, nofileSoft, limits(), System.err);
+            return run.supervise(limits(), System.err);
         }
-        Launcher.exec(plan, env, nofileSoft);
+        run.exec();
         return Errors.LAUNCH_ERROR; // not reached: exec either replaces us or throws
-    }
-
-    /** {@code --no-namespaces}: filter and exec the command itself. Does not return. */
-    static int direct(List<String> command, Optional<Program> filter, Map<String, String> commandEnv,
-                      List<String> env, long nofileSoft) throws Exception {
-        if (filter.isEmpty()) {
-            throw new Errors.UsageException("--no-namespaces without a seccomp filter would run the command"
-                    + " unconfined (no namespaces and no filter): choose a profile");
-        }
-        Path path = Direct.resolve(command.getFirst(), commandEnv.get("PATH"), Path.of("").toAbsolutePath());
-        System.err.println("jbox: --no-namespaces: no bwrap, no namespaces: " + command.getFirst()
-                + " sees the host's files, processes and network; only the seccomp filter applies");
-        System.err.flush();
-        Direct.exec(path, command, filter.get(), env, nofileSoft);
-        throw new LaunchException(LaunchException.Kind.FAILED, "exec returned"); // not reached
     }
 }

@@ -1,22 +1,15 @@
 package dev.jbox.cli;
 
 import dev.jbox.config.Profiles;
-import dev.jbox.config.UserDirs;
-import dev.jbox.launch.Bwrap;
-import dev.jbox.launch.Launcher;
-import dev.jbox.launch.Notices;
 import dev.jbox.launch.NotifyLaunch;
-import dev.jbox.launch.Sandbox;
+import dev.jbox.launch.Session;
 import dev.jbox.launch.Supervisor;
-import dev.jbox.policy.Notifying;
 import dev.jbox.policy.Policy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -76,21 +69,12 @@ final class LearnCommand implements Subcommand {
             throw new Errors.UsageException("--base must be a preset (" + String.join(", ", Profiles.PRESETS)
                     + "), not '" + baseName + "': the learned file extends it by name");
         }
-        Policy base = Profiles.builtin().resolve(baseName);
-        Map<String, String> env = Launcher.callerEnvironment(System.getenv()); // JAVA_*OPTIONS handed back
-        Path bwrap = Bwrap.locate(env.get("PATH"), env.get("JBOX_BWRAP"), env.get("JBOX_SELF"));
-        NotifyLaunch.requireUsable(bwrap, "jbox learn");
-        // the layout of run, with the same protections (working directory, config, trust store, jbox itself)
-        UserDirs dirs = UserDirs.of(env);
-        Sandbox sandbox = Sandbox.standard(new Sandbox.Layout(Path.of("").toAbsolutePath(), dirs.home(), List.of(),
-                Guards.of(env, dirs), Opts.on(shareNet), Launcher.runningAsRoot(), Optional.empty(), Optional.empty()));
-        Notices.toSay(sandbox.notices(), Notices.quiet(Opts.on(quiet), env), dirs.stateDir())
-                .forEach(n -> System.err.println("jbox: " + n));
-        sandbox.resolveCommand(cmd.getFirst(), env.get("PATH"));
-        Launcher.Plan plan = new Launcher.Plan(bwrap, sandbox.bwrapArgs(), cmd, Optional.empty());
-        NotifyLaunch.Result result = NotifyLaunch.learn(plan, base, new LinkedHashSet<>(Notifying.LEARN_CORE),
-                Launcher.environment(env), RunCommand.nofileSoft(env),
-                new Supervisor.Limits(Optional.empty(), Duration.ofSeconds(10), Opts.on(verbose)), System.err);
+        Session.Host host = Session.Host.current();
+        Session.Sandboxed learn = Session.learn(host, new Session.Learn(baseName, Opts.on(shareNet), cmd));
+        RunCommand.say(learn.warnings(), Session.noticesToSay(host, learn.notices(), Opts.on(quiet)));
+        NotifyLaunch.Result result = learn.learn(new Supervisor.Limits(Optional.empty(), Duration.ofSeconds(10),
+                Opts.on(verbose)), System.err);
+        Policy base = learn.notifiedPolicy();
         String toml = LearnedProfile.toml(baseName, base, cmd, result.log().entries());
         LearnedProfile.check(toml); // it must load and compile, or nothing is written
         String text = format.equals("oci") ? LearnedProfile.oci(toml) : toml;

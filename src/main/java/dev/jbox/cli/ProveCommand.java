@@ -3,8 +3,8 @@ package dev.jbox.cli;
 import dev.jbox.arch.Arch;
 import dev.jbox.config.ConfigException;
 import dev.jbox.config.Json;
-import dev.jbox.launch.Filters;
 import dev.jbox.launch.Proofs;
+import dev.jbox.launch.Session;
 import dev.jbox.policy.Policy;
 import dev.jbox.proof.Counterexample;
 import dev.jbox.proof.Difference;
@@ -51,15 +51,17 @@ final class ProveCommand implements Subcommand {
     @Override
     public Integer call() throws Exception {
         Path bpf = Opts.get(bpfOpt);
-        Filters.Resolved r = profile.resolve(null, Opts.get(ociOpt), false);
-        Policy policy = r.policy().orElseThrow(() -> new ConfigException("the filter here is " + r.choice().describe()
+        Session.Resolved r = profile.resolve(null, Opts.get(ociOpt), false);
+        Policy policy = r.filter().policy().orElseThrow(() -> new ConfigException("the filter here is "
+                + r.filter().choice().describe()
                 + ", which has no profile to prove it against: name one with -p (and a program with --bpf)"));
         List<Difference> except = Proofs.except(Opts.list(exceptOpt));
         var solver = Proofs.solver(System.getenv());
         Proofs.Report report = bpf != null ? Proofs.proveFile(policy, profile.arch(), bpf, except, solver)
-                : Proofs.prove(policy, profile.archGiven() ? List.of(profile.arch())
-                        : Arrays.stream(Arch.values()).filter(Arch::isNativeCapable).toList(), except, solver);
-        String what = (bpf != null ? bpf + " against " : "") + r.choice().describe();
+                : Proofs.prove(Session.Host.current(), profile.request(null, Opts.get(ociOpt)),
+                        profile.archGiven() ? List.of(profile.arch())
+                                : Arrays.stream(Arch.values()).filter(Arch::isNativeCapable).toList(), except, solver);
+        String what = (bpf != null ? bpf + " against " : "") + r.filter().choice().describe();
         System.out.print(Opts.on(jsonOpt) ? json(what, report) + "\n" : text(what, report, checks(bpf)));
         return report.proven() ? 0 : REFUTED;
     }

@@ -1,22 +1,15 @@
 package dev.jbox.cli;
 
-import dev.jbox.config.ConfigFile;
+import dev.jbox.config.FilterChoice;
 import dev.jbox.launch.CallLog;
 import dev.jbox.launch.LaunchException;
-import dev.jbox.launch.Launcher;
 import dev.jbox.launch.NotifyLaunch;
+import dev.jbox.launch.Session;
 import dev.jbox.launch.Supervisor;
-import dev.jbox.policy.Policy;
-import dev.jbox.config.FilterChoice;
-import dev.jbox.config.FilterSource;
-import dev.jbox.config.Trust;
-import dev.jbox.launch.Filters;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
@@ -64,44 +57,25 @@ final class ReportOptions {
         }
     }
 
-    /**
-     * The profile a report runs under, resolved as {@code run} would resolve it: the OCI
-     * profile of --seccomp-profile, else the chosen profile (options, JBOX_PROFILE, config).
-     */
-    static Policy policy(FilterChoice.Request r, Map<String, String> env, ConfigFile config, Trust.Gate gate)
-            throws Exception {
-        FilterChoice c = FilterChoice.decide(r, env, config);
-        switch (c.source()) {
-            case FilterSource.None n -> throw new Errors.UsageException("--report needs a profile, and " + c.from()
-                    + " chose none");
-            case FilterSource.BpfFile b -> throw new Errors.UsageException("--report needs a profile, and " + c.from()
-                    + " chose a raw BPF file (" + b.file() + ")");
-            default -> {
-            }
-        }
-        // the report answers complain mode itself: the policy as it refuses
-        Filters.Resolved res = Filters.policy(new FilterChoice(c.source(), c.from(), c.fromConfig(), false), config, gate);
-        return res.policy().orElseThrow();
-    }
-
     /** Runs the command under the report's filter, prints the report, returns the exit status. */
-    int launch(Launcher.Plan plan, Policy policy, boolean complain, List<String> env, long nofileSoft,
-               Supervisor.Limits limits, PrintStream err) throws LaunchException, IOException {
+    int launch(Session.Sandboxed run, Supervisor.Limits limits, PrintStream err) throws LaunchException, IOException {
         Path json = Opts.get(reportJsonOpt);
-        NotifyLaunch.requireUsable(plan.bwrap(), Opts.on(reportOpt) ? "--report" : "--report-json");
-        NotifyLaunch.Result result = NotifyLaunch.report(plan, policy, complain, env, nofileSoft, limits, err);
+        NotifyLaunch.requireUsable(run.plan().bwrap(), Opts.on(reportOpt) ? "--report" : "--report-json");
+        NotifyLaunch.Result result = run.report(limits, err);
         CallLog log = result.log();
+        String profile = run.notifiedPolicy().name();
+        boolean complain = run.resolved().filter().choice().complain();
         if (limits.verbose()) {
             err.println("jbox: report: " + result.notifications() + " notifications answered"
                     + (result.notifications() > 0 ? ", " + result.answerNanos() / result.notifications()
                     + " ns each on average" : "") + "; command exec'd as " + result.commandExec());
         }
         if (Opts.on(reportOpt)) {
-            log.reportLines(policy.name(), complain).forEach(err::println);
+            log.reportLines(profile, complain).forEach(err::println);
             err.flush();
         }
         if (json != null) {
-            Files.writeString(json, log.reportJson(policy.name(), complain));
+            Files.writeString(json, log.reportJson(profile, complain));
         }
         return result.exitStatus();
     }

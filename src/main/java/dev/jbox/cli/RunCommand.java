@@ -1,22 +1,10 @@
 package dev.jbox.cli;
 
 import dev.jbox.config.Bind;
-import dev.jbox.config.ConfigFile;
-import dev.jbox.config.SandboxSettings;
-import dev.jbox.config.Trust;
-import dev.jbox.config.TrustRecord;
-import dev.jbox.config.TrustStore;
-import dev.jbox.config.UserDirs;
-import dev.jbox.launch.Bwrap;
-import dev.jbox.launch.BwrapFeatures;
-import dev.jbox.launch.Launcher;
-import dev.jbox.launch.Notices;
-import dev.jbox.launch.Sandbox;
+import dev.jbox.launch.Session;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
@@ -65,79 +53,48 @@ final class RunCommand implements Subcommand {
     @Override
     public Integer call() throws Exception {
         Errors.Debug.enabled = Opts.on(debug);
-        Map<String, String> env = Launcher.callerEnvironment(System.getenv()); // JAVA_*OPTIONS handed back
-        List<String> command = Opts.list(this.command);
         boolean dryRun = Opts.on(this.dryRun);
         launchMode.validate(dryRun);
         report.validate(dryRun, launchMode.noNamespaces(), filterOptions.request());
-        ConfigFile cfg = config.load();
-        SandboxSettings settings = cfg.sandbox();
-        UserDirs dirs = UserDirs.of(env);
-        TrustStore store = TrustStore.of(dirs);
-        if (launchMode.noNamespaces()) {
-            // no sandbox, nothing bound: only a project file needs trust here
-            Optional<TrustRecord> record = cfg.origin() == ConfigFile.Origin.PROJECT
-                    ? Optional.of(Trust.verify(cfg, store)) : Optional.empty();
-            FilterOptions.Resolved filter = FilterOptions.resolve(filterOptions.request(), env, cfg,
-                    new Trust.Gate(store, record, List.of()));
-            Map<String, String> direct = commandEnvironment(env, settings);
-            return LaunchModeOptions.direct(command, filter.program(), direct, Launcher.environment(direct),
-                    nofileSoft(env));
+        Session.Mode mode = launchMode.noNamespaces() ? Session.Mode.NO_NAMESPACES
+                : report.on() ? Session.Mode.REPORT : Session.Mode.SANDBOX;
+        Session.Run request = new Session.Run(config.given(), filterOptions.request(), binds(), Opts.on(shareNet), mode,
+                Opts.list(command));
+        Session.Host host = Session.Host.current();
+        if (mode == Session.Mode.NO_NAMESPACES) {
+            Session.Unsandboxed direct = Session.direct(host, request);
+            say(direct.warnings(), direct.notices()); // no sandbox: said on every run, -q or not
+            direct.exec();
+            return Errors.LAUNCH_ERROR; // not reached: exec either replaces us or throws
         }
-        Sandbox.Layout layout = new Sandbox.Layout(Path.of("").toAbsolutePath(), dirs.home(), binds(settings),
-                Guards.of(env, dirs), Opts.on(shareNet) || settings.shareNet().orElse(false), Launcher.runningAsRoot(),
-                settings.hostname(), settings.chdir());
-        // Trust first: nothing of an untrusted file is used, not even to create a directory.
-        List<Path> writable = Sandbox.writableSources(layout);
-        Optional<TrustRecord> record = needsTrust(cfg, writable) ? Optional.of(Trust.verify(cfg, store))
-                : Optional.empty();
-        Trust.Gate gate = new Trust.Gate(store, record, writable);
-        FilterOptions.Resolved filter = FilterOptions.resolve(filterOptions.request(), env, cfg, gate);
-        Path bwrap = Bwrap.locate(env.get("PATH"), env.get("JBOX_BWRAP"), env.get("JBOX_SELF"));
-        Sandbox sandbox = Sandbox.standard(layout);
-        Map<String, String> commandEnv = commandEnvironment(env, settings);
-        sandbox.resolveCommand(command.getFirst(), commandEnv.get("PATH"));
-        Launcher.Plan plan = new Launcher.Plan(bwrap, sandbox.bwrapArgs(), command, filter.program());
+        Session.Sandboxed run = Session.run(host, request);
+        say(run.warnings(), Session.noticesToSay(host, run.notices(), Opts.on(quiet)));
         if (report.on()) { // the report's own filter replaces --seccomp (ReportOptions)
-            return report.launch(plan, ReportOptions.policy(filterOptions.request(), env, cfg, gate),
-                    filterOptions.request().complain(), Launcher.environment(commandEnv), nofileSoft(env),
-                    launchMode.limits(), System.err);
+            return report.launch(run, launchMode.limits(), System.err);
         }
-        if (filter.program().isPresent()) {
-            BwrapFeatures.requireSeccomp(bwrap, env); // fail closed: after exec it is too late
-        }
-        filter.warning().ifPresent(w -> System.err.println("jbox: warning: " + w));
-        Notices.toSay(sandbox.notices(), Notices.quiet(Opts.on(quiet), env), dirs.stateDir())
-                .forEach(n -> System.err.println("jbox: " + n));
         if (dryRun) {
-            DryRun.print(plan, nofileSoft(env));
+            System.out.println(run.dryRun());
             return 0;
         }
-        return launchMode.launch(plan, Launcher.environment(commandEnv), nofileSoft(env));
+        return launchMode.launch(run);
     }
 
-    /** -q/--quiet (run, learn): {@link Notices#quiet}. */
+    /** -q/--quiet (run, learn): {@link Session#noticesToSay}. */
     static OptionSpec quietOption() {
         return Opts.flag("Say none of jbox's notices (such as the working directory kept read-only); errors and "
                 + "warnings are still said. JBOX_QUIET=1 does the same.", "-q", "--quiet");
     }
 
-    /**
-     * A project's {@code ./jbox.toml} always needs the user's trust; a {@code --config} file
-     * only when the sandbox could have written it (it lies under a read-write bind).
-     */
-    static boolean needsTrust(ConfigFile cfg, List<Path> writable) {
-        return switch (cfg.origin()) {
-            case PROJECT -> true;
-            case EXPLICIT -> cfg.path().isPresent()
-                    && Trust.writableBindOver(cfg.path().get(), writable).isPresent();
-            case USER, NONE -> false;
-        };
+    /** What the session says before the launch, on stderr. */
+    static void say(List<String> warnings, List<String> notices) {
+        warnings.forEach(w -> System.err.println("jbox: warning: " + w));
+        notices.forEach(n -> System.err.println("jbox: " + n));
+        System.err.flush();
     }
 
-    /** The config file's binds first, the command line's after (later binds win in bwrap). */
-    private List<Bind> binds(SandboxSettings settings) {
-        List<Bind> out = new ArrayList<>(settings.binds());
+    /** The command line's binds (the session puts the config file's before them). */
+    private List<Bind> binds() {
+        List<Bind> out = new ArrayList<>();
         addPairs(out, Opts.list(binds), false, "--bind");
         addPairs(out, Opts.list(roBinds), true, "--ro-bind");
         return out;
@@ -148,37 +105,6 @@ final class RunCommand implements Subcommand {
             String src = Path.of(pairs.get(i)).toAbsolutePath().normalize().toString();
             out.add(new Bind(src, pairs.get(i + 1), ro, option + " " + pairs.get(i) + " " + pairs.get(i + 1),
                     false));
-        }
-    }
-
-    /** The command's environment: jbox's own, as the config's env settings change it. */
-    static Map<String, String> commandEnvironment(Map<String, String> env, SandboxSettings s) {
-        Map<String, String> out = new java.util.TreeMap<>();
-        if (s.clearEnv()) {
-            // PATH stays: without it the command could not be found as jbox found it
-            if (env.containsKey("PATH")) {
-                out.put("PATH", env.get("PATH"));
-            }
-        } else {
-            out.putAll(env);
-        }
-        s.unsetEnv().forEach(out::remove);
-        out.putAll(s.setEnv());
-        return out;
-    }
-
-    static long nofileSoft(Map<String, String> env) {
-        String v = env.get("JBOX_NOFILE_SOFT");
-        if (v == null || v.isEmpty()) {
-            return -1;
-        }
-        if (v.equals("unlimited")) {
-            return dev.jbox.nativ.Posix.RLIM_INFINITY;
-        }
-        try {
-            return Long.parseLong(v);
-        } catch (NumberFormatException e) {
-            return -1;
         }
     }
 }

@@ -37,7 +37,10 @@ public record ConfigFile(Optional<Path> path, Origin origin, String sha256, Sand
         PROJECT,
         /** {@code --config FILE}: the user's choice, unless a read-write bind of the sandbox covers it. */
         EXPLICIT,
-        /** {@code $XDG_CONFIG_HOME/jbox/config.toml}: the user's own, kept read-only in every sandbox. */
+        /**
+         * {@code $XDG_CONFIG_HOME/jbox/config.toml}: the user's own, kept read-only in every sandbox
+         * jbox lays out (a caller's own bwrap line may bind it read-write: then it needs trust).
+         */
         USER
     }
 
@@ -67,6 +70,18 @@ public record ConfigFile(Optional<Path> path, Origin origin, String sha256, Sand
         if (Files.isRegularFile(local)) {
             return load(local, Origin.PROJECT, dirs.home());
         }
+        return user(dirs);
+    }
+
+    /**
+     * The user's own file, if there is one: what {@code jbox bwrap} reads (a bwrap client's
+     * working directory is not the user's project, so no {@code ./jbox.toml} is looked for).
+     */
+    public static ConfigFile user(Map<String, String> env) throws ConfigException {
+        return user(UserDirs.of(env));
+    }
+
+    private static ConfigFile user(UserDirs dirs) throws ConfigException {
         Optional<Path> user = dirs.userConfig();
         if (user.isPresent() && Files.isRegularFile(user.get())) {
             return load(user.get(), Origin.USER, dirs.home());

@@ -52,6 +52,13 @@ public final class BwrapLine {
             Map.entry("--hostname", 1), Map.entry("--cap-add", 1), Map.entry("--cap-drop", 1),
             Map.entry("--perms", 1), Map.entry("--size", 1), Map.entry("--chmod", 2));
 
+    /**
+     * Options whose first value is a host path the sandbox can write: the read-write binds, and
+     * {@code --overlay}'s upper directory, where its writes land.
+     */
+    static final Set<String> WRITABLE_SOURCES = Set.of("--bind", "--bind-try", "--dev-bind", "--dev-bind-try",
+            "--overlay");
+
     /** Options whose first value is a file descriptor bwrap uses. */
     static final Set<String> FD_OPTIONS = Set.of("--args", "--bind-fd", "--ro-bind-fd", "--file", "--bind-data",
             "--ro-bind-data", "--sync-fd", "--block-fd", "--userns-block-fd", "--info-fd", "--json-status-fd",
@@ -241,6 +248,27 @@ public final class BwrapLine {
             return out;
         }
 
+        /**
+         * The host paths the sandbox of this line can write, as written: the source of every
+         * read-write bind bwrap reaches ({@link #WRITABLE_SOURCES}), and the file behind every
+         * {@code --bind-fd} ({@code /proc/self/fd/N}).
+         */
+        public List<String> writableSources() {
+            List<String> out = new ArrayList<>();
+            for (Item it : items) {
+                Opt o = it.opt();
+                if (o.values().isEmpty()) {
+                    continue;
+                }
+                if (WRITABLE_SOURCES.contains(o.name())) {
+                    out.add(o.values().getFirst());
+                } else if (o.name().equals("--bind-fd") && fd(o) instanceof BwrapFd.Valid(int fd)) {
+                    out.add("/proc/self/fd/" + fd);
+                }
+            }
+            return out;
+        }
+
         /** Whether bwrap will install a filter the line asks for (so jbox's is stacked with it). */
         public boolean userFilter() {
             return !seccomps.isEmpty() || !addSeccomps.isEmpty();
@@ -424,6 +452,20 @@ public final class BwrapLine {
                 }
             }
         }
+        return rewrite(w, prefix, edits, jbox, newArgsFd, stacked, warnings);
+    }
+
+    /**
+     * The line as it is, for a launch without jbox's filter whose {@code --args} data jbox has
+     * already read (to learn what the sandbox can write): each such {@code --args FD} becomes
+     * {@code --args NEWFD} with FD's data, byte for byte; nothing else changes.
+     */
+    public static Rewritten passOn(Walk w, IntFunction<Integer> newArgsFd) {
+        return rewrite(w, List.of(), Map.of(), "", newArgsFd, false, List.of());
+    }
+
+    private static Rewritten rewrite(Walk w, List<String> prefix, Map<Item, Edit> edits, String jbox,
+                                     IntFunction<Integer> newArgsFd, boolean stacked, List<String> warnings) {
         List<String> out = new ArrayList<>(prefix);
         List<byte[]> newData = new ArrayList<>();
         Map<Integer, Item> topItems = new HashMap<>();

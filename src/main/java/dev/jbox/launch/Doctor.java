@@ -45,6 +45,15 @@ public final class Doctor {
     }
 
     /**
+     * The filter a launch without filter options applies here, and why.
+     *
+     * @param profile its name and where the choice came from, e.g. "'minimal' (from default)"
+     * @param filter  its program; empty when it is "none"
+     */
+    public record Effective(String profile, Optional<Program> filter) {
+    }
+
+    /**
      * Where to look (so tests can point the checks elsewhere).
      *
      * @param proc     the proc file system, normally /proc
@@ -52,13 +61,12 @@ public final class Doctor {
      * @param root     whether jbox runs as root
      * @param trialArgs bwrap's arguments for the trial, before the filter and the command
      * @param filterBytes the filter for the trial (in a sealed memfd, as run hands it over), if any
-     * @param profile   the profile a launch applies here without options (name and where the
-     *                  choice came from, e.g. "minimal (default)")
-     * @param filter    that profile's filter; empty when it is "none"
+     * @param run       what {@code jbox run} applies here
+     * @param bwrap     what {@code jbox bwrap} applies here
      * @param nestedFilter the nested preset's filter, for the trial of a sandbox inside a sandbox
      */
     public record Inputs(Path proc, Map<String, String> env, boolean root, List<String> trialArgs,
-                         Optional<byte[]> filterBytes, String profile, Optional<Program> filter,
+                         Optional<byte[]> filterBytes, Effective run, Effective bwrap,
                          Optional<byte[]> nestedFilter) {
     }
 
@@ -70,6 +78,7 @@ public final class Doctor {
         seccomp(in, out);
         jdk(out);
         tiocsti(in, out);
+        filters(in, out);
         report(bwrap, out);
         prover(in, out);
         trial(in, bwrap, out);
@@ -274,6 +283,16 @@ public final class Doctor {
         }
     }
 
+    // ------------------------------------------------------------------ the filters in effect
+
+    /** Which filter {@code run} and {@code bwrap} apply here without filter options, and why. */
+    private static void filters(Inputs in, List<Check> out) {
+        out.add(new Check("filters", "the filter in effect here", Status.INFO,
+                "jbox run: " + in.run().profile() + "; jbox bwrap: " + in.bwrap().profile() + " (a bwrap client's"
+                        + " working directory never chooses it: --jbox-profile, JBOX_PROFILE, your own config.toml's"
+                        + " [sandbox] seccomp, else minimal)", ""));
+    }
+
     // ------------------------------------------------------------------ the trial
 
     private static void trial(Inputs in, Optional<Path> bwrap, List<Check> out) {
@@ -313,11 +332,11 @@ public final class Doctor {
     private static void nested(Inputs in, Optional<Path> bwrap, List<Check> out) {
         String title = "nested sandboxes (bwrap, srt, rootless podman, browsers inside jbox)";
         List<String> refused = new ArrayList<>();
-        if (in.filter().isPresent()) {
+        if (in.run().filter().isPresent()) {
             Arch arch = Arch.host();
             for (NestedCall c : NESTED_CALLS) {
                 int nr = arch.syscalls().number(c.syscall()).orElseThrow();
-                int ret = Emulator.run(in.filter().get(), SeccompData.of(arch, nr, c.arg0()));
+                int ret = Emulator.run(in.run().filter().get(), SeccompData.of(arch, nr, c.arg0()));
                 if (!Ret.decode(ret).equals(Action.ALLOW)) {
                     refused.add(c.label() + " -> " + Ret.describe(ret));
                 }
@@ -326,7 +345,7 @@ public final class Doctor {
         Trial trial = nestedTrial(in, bwrap);
         String tried = trial.sentence();
         if (!refused.isEmpty()) {
-            out.add(new Check("nested", title, Status.INFO, "profile " + in.profile() + " refuses "
+            out.add(new Check("nested", title, Status.INFO, "profile " + in.run().profile() + " refuses "
                     + String.join(", ", refused) + ": a command that builds a sandbox of its own fails inside jbox "
                     + "(srt: 'apply-seccomp: unshare(CLONE_NEWUSER): Operation not permitted'; bwrap: 'No permissions "
                     + "to create new namespace', which blames the kernel but is jbox's rule). " + tried,
@@ -335,7 +354,7 @@ public final class Doctor {
                             + "srt ...'; see docs/COMPAT.md"));
         } else {
             out.add(new Check("nested", title, trial.started() ? Status.OK : Status.WARN,
-                    "profile " + in.profile() + (in.filter().isEmpty() ? " applies no filter" : " allows "
+                    "profile " + in.run().profile() + (in.run().filter().isEmpty() ? " applies no filter" : " allows "
                             + "unshare(CLONE_NEWUSER), clone(CLONE_NEWUSER) and mount") + ". " + tried,
                     trial.started() ? "" : "see the userns check; nested user namespaces may be "
                             + "limited (user.max_user_namespaces) or refused by an outer filter"));

@@ -168,6 +168,26 @@ public final class Launcher {
         return java.util.Collections.unmodifiableMap(out);
     }
 
+    /**
+     * The caller's soft {@code RLIMIT_NOFILE}, as {@code scripts/jbox} recorded it in
+     * {@code JBOX_NOFILE_SOFT} before the JVM raised it: a number, {@code unlimited}, or -1
+     * when unknown (then it is left as it is).
+     */
+    public static long nofileSoft(Map<String, String> env) {
+        String v = env.get("JBOX_NOFILE_SOFT");
+        if (v == null || v.isEmpty()) {
+            return -1;
+        }
+        if (v.equals("unlimited")) {
+            return Posix.RLIM_INFINITY;
+        }
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
     /** The command's environment: jbox's own minus jbox's private variables. */
     public static List<String> environment(Map<String, String> env) {
         List<String> out = new ArrayList<>();
@@ -223,6 +243,35 @@ public final class Launcher {
         } catch (NativeException e) {
             throw new LaunchException(LaunchException.Kind.FAILED, "cannot start bwrap: " + e.getMessage(), e);
         }
+    }
+
+    private static final java.util.regex.Pattern SAFE = java.util.regex.Pattern.compile("[A-Za-z0-9_@%+=:,./-]+");
+
+    /**
+     * {@code run --dry-run}: everything up to {@code execve} (the sealed memfd, the fds and
+     * limits the command would inherit), then bwrap's command line, quoted for a shell, in
+     * place of the exec. It also serves as the training run for the AOT cache, which an
+     * exec'ing run never writes.
+     */
+    public static String dryRun(Plan plan, long nofileSoft) throws LaunchException {
+        Prepared p = prepare(plan, nofileSoft);
+        List<String> argv = p.argv();
+        StringBuilder sb = new StringBuilder(plan.bwrap().toString());
+        for (String a : argv.subList(1, argv.size())) {
+            sb.append(' ').append(quote(a));
+        }
+        if (p.filterFd() >= 0) {
+            // the hash of the bytes sealed in it: the same as sha256sum of `jbox compile` output for the same filter
+            sb.append("   # fd ").append(p.filterFd()).append(": sealed memfd, ")
+                    .append(plan.filter().get().length()).append(" instructions, sha256 ")
+                    .append(dev.jbox.config.FileBytes.sha256(plan.filter().get().toBytes()));
+            Posix.close(p.filterFd());
+        }
+        return sb.toString();
+    }
+
+    static String quote(String s) {
+        return SAFE.matcher(s).matches() ? s : "'" + s.replace("'", "'\\''") + "'";
     }
 
     /**

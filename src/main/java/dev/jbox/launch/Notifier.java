@@ -6,7 +6,6 @@ import dev.jbox.policy.Action;
 import dev.jbox.policy.Notifying;
 import dev.jbox.policy.Policy;
 import dev.jbox.policy.Rule;
-import dev.jbox.seccomp.Compiler;
 import dev.jbox.seccomp.Emulator;
 import dev.jbox.seccomp.Program;
 import dev.jbox.seccomp.Ret;
@@ -84,23 +83,22 @@ final class Notifier implements Runnable {
     /**
      * @param mode     what to do with refused calls
      * @param policy   the profile whose verdicts are given (for learn: the base)
+     * @param verdicts its program, compiled by the session (run in the emulator for each call)
      * @param bwrap    the bwrap binary (its first execve is the command's exec)
      * @param log      where calls are recorded
      * @param listener the listener fd, once the spawning thread has installed the filter
      */
-    Notifier(Mode mode, Policy policy, Path bwrap, CallLog log, CompletableFuture<Integer> listener)
+    Notifier(Mode mode, Policy policy, Program verdicts, Path bwrap, CallLog log, CompletableFuture<Integer> listener)
             throws LaunchException {
         this.mode = mode;
         this.policy = policy;
+        this.verdicts = verdicts;
         this.log = log;
         this.listener = listener;
         try {
-            this.verdicts = Compiler.compile(policy, Arch.host());
             this.bwrapKey = Files.readAttributes(bwrap, BasicFileAttributes.class).fileKey();
         } catch (IOException e) {
             throw new LaunchException(LaunchException.Kind.FAILED, "cannot read " + bwrap + ": " + e.getMessage(), e);
-        } catch (dev.jbox.seccomp.CompileException e) {
-            throw new LaunchException(LaunchException.Kind.FAILED, e.getMessage(), e);
         }
     }
 

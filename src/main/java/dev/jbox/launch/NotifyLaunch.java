@@ -1,12 +1,8 @@
 package dev.jbox.launch;
 
-import dev.jbox.arch.Arch;
 import dev.jbox.nativ.NativeException;
 import dev.jbox.nativ.Posix;
-import dev.jbox.policy.Notifying;
 import dev.jbox.policy.Policy;
-import dev.jbox.seccomp.CompileException;
-import dev.jbox.seccomp.Compiler;
 import dev.jbox.seccomp.Program;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -14,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
@@ -85,36 +80,40 @@ public final class NotifyLaunch {
     }
 
     /**
-     * {@code run --report}: the command runs under {@code profile}, refused calls answered with
-     * the profile's errno (let through in complain mode) and recorded.
+     * The programs of a notified run, compiled by the launch session ({@link Session}).
+     *
+     * @param policy   the profile whose verdicts are given (for learn: the base)
+     * @param filter   the notifying filter jbox installs ({@code policy.Notifying}: reporting or learning)
+     * @param verdicts {@code policy}'s own program, run in the emulator to answer each notification
      */
-    public static Result report(Launcher.Plan plan, Policy profile, boolean complain, List<String> env,
-                                long nofileSoft, Supervisor.Limits limits, PrintStream err) throws LaunchException {
-        return run(plan, Notifying.reporting(profile), complain ? Notifier.Mode.COMPLAIN : Notifier.Mode.REPORT,
-                profile, env, nofileSoft, limits, err);
+    public record Programs(Policy policy, Program filter, Program verdicts) {
     }
 
     /**
-     * {@code learn}: every call outside {@code core} is notified, let through unless
-     * {@code base} refuses it, and recorded.
+     * {@code run --report}: the command runs under the profile, refused calls answered with
+     * the profile's errno (let through in complain mode) and recorded.
      */
-    public static Result learn(Launcher.Plan plan, Policy base, Set<String> core, List<String> env, long nofileSoft,
-                               Supervisor.Limits limits, PrintStream err) throws LaunchException {
-        return run(plan, Notifying.learning(base, core), Notifier.Mode.LEARN, base, env, nofileSoft, limits, err);
+    public static Result report(Launcher.Plan plan, Programs programs, boolean complain, List<String> env,
+                                long nofileSoft, Supervisor.Limits limits, PrintStream err) throws LaunchException {
+        return run(plan, programs, complain ? Notifier.Mode.COMPLAIN : Notifier.Mode.REPORT, env, nofileSoft, limits,
+                err);
     }
 
-    private static Result run(Launcher.Plan plan, Policy filterPolicy, Notifier.Mode mode, Policy verdicts,
-                              List<String> env, long nofileSoft, Supervisor.Limits limits, PrintStream err)
-            throws LaunchException {
-        Program filter;
-        try {
-            filter = Compiler.compile(filterPolicy, Arch.host());
-        } catch (CompileException e) {
-            throw new LaunchException(LaunchException.Kind.FAILED, e.getMessage(), e);
-        }
+    /**
+     * {@code learn}: every call outside the core is notified, let through unless the base
+     * refuses it, and recorded.
+     */
+    public static Result learn(Launcher.Plan plan, Programs programs, List<String> env, long nofileSoft,
+                               Supervisor.Limits limits, PrintStream err) throws LaunchException {
+        return run(plan, programs, Notifier.Mode.LEARN, env, nofileSoft, limits, err);
+    }
+
+    private static Result run(Launcher.Plan plan, Programs programs, Notifier.Mode mode, List<String> env,
+                              long nofileSoft, Supervisor.Limits limits, PrintStream err) throws LaunchException {
+        Program filter = programs.filter();
         CallLog log = new CallLog();
         CompletableFuture<Integer> listener = new CompletableFuture<>();
-        Notifier notifier = new Notifier(mode, verdicts, plan.bwrap(), log, listener);
+        Notifier notifier = new Notifier(mode, programs.policy(), programs.verdicts(), plan.bwrap(), log, listener);
         Thread answering = Thread.ofPlatform().daemon().name("jbox-notify").start(notifier);
         CountDownLatch reaped = new CountDownLatch(1);
         Thread[] spawning = new Thread[1];

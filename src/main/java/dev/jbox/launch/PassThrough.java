@@ -30,16 +30,58 @@ public final class PassThrough {
     /**
      * What to exec.
      *
-     * @param argv0     bwrap's argv[0] ({@link #argv0})
-     * @param bwrap     the real bwrap
-     * @param userArgs  the user's bwrap arguments, verbatim
-     * @param filter    jbox's filter, or empty for none
-     * @param callerFds the caller's open fds, if recorded
+     * @param argv0  bwrap's argv[0] ({@link #argv0})
+     * @param bwrap  the real bwrap
+     * @param line   the user's bwrap line, verbatim, and the caller's fds
+     * @param filter jbox's filter, or empty for none
      */
-    public record Request(String argv0, Path bwrap, List<String> userArgs, Optional<Program> filter,
-                          Optional<Set<Integer>> callerFds) {
-        public Request {
-            userArgs = List.copyOf(userArgs);
+    public record Request(String argv0, Path bwrap, Line line, Optional<Program> filter) {
+    }
+
+    /**
+     * The caller's bwrap line, read once: its arguments, the caller's open fds if recorded, and
+     * (once {@link #walk} has run) the {@code --args} data bwrap would read, which jbox then
+     * hands on itself: an fd can be drained only once.
+     */
+    public static final class Line {
+        private final List<String> args;
+        private final Optional<Set<Integer>> callerFds;
+        private final Map<Integer, List<String>> argsData = new HashMap<>();
+        private BwrapLine.Walk walk;
+
+        /**
+         * @param args      the user's bwrap arguments, verbatim
+         * @param callerFds the caller's open fds, if recorded
+         */
+        public Line(List<String> args, Optional<Set<Integer>> callerFds) {
+            this.args = List.copyOf(args);
+            this.callerFds = callerFds;
+        }
+
+        public List<String> args() {
+            return args;
+        }
+
+        /** The line as bwrap will parse it, its {@code --args} fds read (the first call reads them). */
+        BwrapLine.Walk walk() throws LaunchException {
+            if (walk == null) {
+                walk = BwrapLine.walk(args, fd -> readArgs(fd, callerFds, argsData));
+            }
+            return walk;
+        }
+
+        /**
+         * The host directories the line's sandbox can write (links resolved, relative sources
+         * from the working directory, as bwrap reads them): reads the {@code --args} data.
+         */
+        public List<Path> writableSources() throws LaunchException {
+            List<Path> out = new ArrayList<>();
+            if (!args.isEmpty()) {
+                for (String src : walk().writableSources()) {
+                    out.add(Sandbox.realPath(Path.of(src)));
+                }
+            }
+            return out;
         }
     }
 
@@ -132,47 +174,50 @@ public final class PassThrough {
      */
     public static Prepared prepare(Request req, long nofileSoft, VersionSource version) throws LaunchException {
         List<Integer> opened = new ArrayList<>();
+        Line line = req.line();
         try {
             List<String> argv = new ArrayList<>();
             argv.add(req.argv0());
             Set<Integer> keep = new LinkedHashSet<>();
-            Map<Integer, List<String>> argsData = new HashMap<>();
             Set<Integer> drained = Set.of();
             List<String> warnings = List.of();
-            if (req.userArgs().isEmpty() || req.filter().isEmpty()) {
+            if (line.args().isEmpty() || (req.filter().isEmpty() && line.walk == null)) {
                 // no command will run (bwrap prints its usage), or no filter: bwrap reads the line itself
-                argv.addAll(req.userArgs());
+                argv.addAll(line.args());
             } else {
-                BwrapLine.Walk walk = BwrapLine.walk(req.userArgs(), fd -> readArgs(fd, req.callerFds(), argsData));
+                BwrapLine.Walk walk = line.walk();
                 drained = walk.drainedFds();
-                int jboxFd = Posix.sealedFilterFd("jbox-seccomp", req.filter().get().packed());
-                opened.add(jboxFd);
-                // First pass with placeholder fds, to learn the data; then the real fds.
-                BwrapLine.Rewritten draft = BwrapLine.addFilter(walk, jboxFd, i -> -1 - i);
-                if (draft.stacked()) {
-                    BwrapVersion v = version.get(req.bwrap());
-                    if (!v.canStackFilters()) {
-                        throw new LaunchException(LaunchException.Kind.FAILED, "this bwrap (" + req.bwrap() + ", "
-                                + v + ") cannot stack jbox's filter with the command line's own --seccomp:"
-                                + " that needs --add-seccomp-fd (bubblewrap >= " + BwrapVersion.ADD_SECCOMP_FD
-                                + "); upgrade bubblewrap, or run with JBOX_PROFILE=none to use only your filter");
+                BwrapLine.Rewritten done;
+                if (req.filter().isPresent()) {
+                    int jboxFd = Posix.sealedFilterFd("jbox-seccomp", req.filter().get().packed());
+                    opened.add(jboxFd);
+                    keep.add(jboxFd);
+                    // First pass with placeholder fds, to learn the data; then the real fds.
+                    BwrapLine.Rewritten draft = BwrapLine.addFilter(walk, jboxFd, i -> -1 - i);
+                    if (draft.stacked()) {
+                        BwrapVersion v = version.get(req.bwrap());
+                        if (!v.canStackFilters()) {
+                            throw new LaunchException(LaunchException.Kind.FAILED, "this bwrap (" + req.bwrap() + ", "
+                                    + v + ") cannot stack jbox's filter with the command line's own --seccomp:"
+                                    + " that needs --add-seccomp-fd (bubblewrap >= " + BwrapVersion.ADD_SECCOMP_FD
+                                    + "); upgrade bubblewrap, or run with JBOX_PROFILE=none to use only your filter");
+                        }
                     }
+                    List<Integer> dataFds = dataFds(draft, opened);
+                    done = BwrapLine.addFilter(walk, jboxFd, dataFds::get);
+                    keep.addAll(dataFds);
+                } else {
+                    // the --args data was read to learn what the sandbox can write: hand it on as read
+                    List<Integer> dataFds = dataFds(BwrapLine.passOn(walk, i -> -1 - i), opened);
+                    done = BwrapLine.passOn(walk, dataFds::get);
+                    keep.addAll(dataFds);
                 }
-                List<Integer> dataFds = new ArrayList<>();
-                for (byte[] data : draft.argsData()) {
-                    int fd = Posix.sealedDataFd("jbox-bwrap-args", data);
-                    opened.add(fd);
-                    dataFds.add(fd);
-                }
-                BwrapLine.Rewritten done = BwrapLine.addFilter(walk, jboxFd, dataFds::get);
                 argv.addAll(done.argv());
                 warnings = done.warnings();
-                keep.add(jboxFd);
-                keep.addAll(dataFds);
             }
-            keep.addAll(req.callerFds().orElseGet(() -> {
+            keep.addAll(line.callerFds.orElseGet(() -> {
                 Set<Integer> named = new LinkedHashSet<>(List.of(0, 1, 2));
-                named.addAll(BwrapLine.namedFds(req.userArgs(), argsData));
+                named.addAll(BwrapLine.namedFds(line.args(), line.argsData));
                 return named;
             }));
             for (int fd : drained) {
@@ -189,6 +234,17 @@ public final class PassThrough {
             closeAll(opened);
             throw e;
         }
+    }
+
+    /** A sealed memfd for each {@code --args} data of {@code draft}, in order. */
+    private static List<Integer> dataFds(BwrapLine.Rewritten draft, List<Integer> opened) {
+        List<Integer> fds = new ArrayList<>();
+        for (byte[] data : draft.argsData()) {
+            int fd = Posix.sealedDataFd("jbox-bwrap-args", data);
+            opened.add(fd);
+            fds.add(fd);
+        }
+        return fds;
     }
 
     private static void closeAll(List<Integer> fds) {

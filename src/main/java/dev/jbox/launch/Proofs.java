@@ -11,7 +11,6 @@ import dev.jbox.proof.Prover;
 import dev.jbox.proof.Region;
 import dev.jbox.proof.Solver;
 import dev.jbox.seccomp.CompileException;
-import dev.jbox.seccomp.Compiler;
 import dev.jbox.seccomp.Program;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -60,12 +59,21 @@ public final class Proofs {
         return Z3.find(env, TIMEOUT_SECONDS);
     }
 
-    /** jbox's own program for {@code policy}, proven on each of {@code arches}. */
-    public static Report prove(Policy policy, List<Arch> arches, List<Difference> except, Solver solver)
-            throws ProofException, CompileException {
+    /**
+     * The program the session resolves for {@code request} (what {@code run} would apply, or
+     * what -p / {@code --seccomp-profile} names), proven against its policy on each of
+     * {@code arches}.
+     */
+    public static Report prove(Session.Host host, Session.Request request, List<Arch> arches, List<Difference> except,
+                               Solver solver) throws ProofException, ConfigException, CompileException,
+            LaunchException {
+        Policy policy = null;
         List<Program> programs = new ArrayList<>();
         for (Arch a : arches) {
-            programs.add(Compiler.compile(policy, a));
+            Session.Filter f = Session.review(host, request, a).filter();
+            policy = f.policy().orElseThrow(() -> new ConfigException("the filter here is " + f.choice().describe()
+                    + ", which has no profile to prove it against: name one with -p (and a program with --bpf)"));
+            programs.add(f.program().orElseThrow());
         }
         return run(policy, arches, programs, except, solver);
     }
@@ -73,7 +81,7 @@ public final class Proofs {
     /** A raw program from {@code file} (verified as the kernel would), proven against {@code policy} for {@code arch}. */
     public static Report proveFile(Policy policy, Arch arch, Path file, List<Difference> except, Solver solver)
             throws ProofException, ConfigException {
-        Program p = Filters.fromBytes(file, FileBytes.read(file));
+        Program p = Session.fromBytes(file, FileBytes.read(file));
         return run(policy, List.of(arch), List.of(p), except, solver);
     }
 

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.fail;
 import dev.jbox.arch.Arch;
 import dev.jbox.config.ConfigException;
 import dev.jbox.config.Profiles;
+import dev.jbox.review.Audit;
+import dev.jbox.review.Subject;
 import dev.jbox.seccomp.Auditor;
 import dev.jbox.seccomp.Compiler;
 import java.nio.file.Files;
@@ -51,7 +53,7 @@ class AuditFuzzTest {
             };
             Files.write(f, b);
             try {
-                var findings = AuditCommand.audit(AuditCommand.read(f));
+                var findings = Audit.ofFile(f).findings();
                 findings.forEach(x -> assertThat(x.toString()).doesNotContain("\n"));
                 audited++;
                 unsafe += Auditor.unsafe(findings) ? 1 : 0;
@@ -61,7 +63,7 @@ class AuditFuzzTest {
                 throw new AssertionError("seed " + seed + " case " + i + ": " + t, t);
             }
             try {
-                FilterOptions.readBpf(f);
+                Subject.rawFile(f);
             } catch (ConfigException e) {
                 oneLine(e.getMessage(), seed, i);
             }

@@ -81,6 +81,8 @@ class CliTest {
             "run --profle x --dry-run -- true # jbox run: unknown option '--profle' (did you mean --profile?)",
             "run --dry-run # jbox run: Missing required parameter: 'COMMAND' (see 'jbox run --help')",
             "run --bpf /nonexistent.bpf --dry-run -- true # jbox: /nonexistent.bpf: cannot read: no such file; nothing was run",
+            "run --profile /abs/x.bpf --complain --dry-run -- true # jbox: --complain needs a profile, not the raw BPF program /abs/x.bpf (from --profile); nothing was run",
+            "run --profile none --complain --dry-run -- true # jbox: --complain needs a profile, not no filter (from --profile); nothing was run",
     })
     void runErrorsExit125(String args, String message) {
         Cli.Result r = Cli.run(args.split(" "));
@@ -123,6 +125,11 @@ class CliTest {
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("--unshare-all", "--die-with-parent", "--ro-bind / /", "--tmpfs /tmp",
                 "--seccomp ", "-- echo 'hello world'", "sealed memfd");
+        // the hash of what is sealed: the program compile writes for the same profile
+        Cli.Result compiled = Cli.run("compile", "--profile", "strict", "-o", tmp.resolve("s.bpf").toString());
+        assertThat(compiled.code()).isZero();
+        assertThat(r.out().strip()).endsWith(" instructions, sha256 "
+                + dev.jbox.config.FileBytes.sha256(uncheckedRead(tmp.resolve("s.bpf"))));
         Cli.Result none = Cli.run("run", "--no-seccomp", "--dry-run", "--", "true");
         assertThat(none.out()).doesNotContain("--seccomp");
         assertThat(none.err()).isEqualTo("jbox: warning: no seccomp filter (--no-seccomp): the command runs with bwrap's namespaces only\n");
@@ -202,5 +209,13 @@ class CliTest {
         assertThat(p.out()).contains("minimal", "strict", "dev", "@mount", "@debug");
         Cli.Result ej = Cli.run("explain", "-p", "strict", "--json");
         assertThat(ej.out()).startsWith("{\"profile\":\"strict\",\"from\":\"--profile\",\"extends\":[\"minimal\"]");
+    }
+
+    static byte[] uncheckedRead(Path p) {
+        try {
+            return Files.readAllBytes(p);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

@@ -106,7 +106,7 @@ class TrustTest {
         Path w = Files.createDirectories(dir.resolve("work"));
         Path inside = Files.write(w.resolve("f.bpf"), new byte[8]);
         Path outside = Files.write(dir.resolve("g.bpf"), new byte[8]);
-        Trust.Gate gate = new Trust.Gate(store(), Optional.empty(), List.of(w.toRealPath()));
+        Trust.Gate gate = new Trust.Gate(store(), Optional.empty(), new Trust.Writable(List.of(w.toRealPath()), List.of()));
         assertThat(gate.readGiven(outside, "--bpf")).hasSize(8);
         assertThatThrownBy(() -> gate.readGiven(inside, "--bpf")).hasMessage(inside + " (--bpf) lies under "
                 + w.toRealPath() + ", which the sandbox can write, and is not trusted: review it and trust it with: jbox trust "

@@ -68,6 +68,29 @@ final class Jbox {
         }
     }
 
+    /**
+     * A user's world of a test's own: a home and a project directory under a fresh temporary
+     * directory, and the environment that points jbox at them (no XDG_* or JBOX_PROFILE of
+     * the test's), so that nothing reads or writes the real user's config or trust store.
+     */
+    record World(Path base, Path home, Path project, Map<String, String> env) {
+        static World create(String prefix) throws IOException {
+            Path base = Files.createTempDirectory(prefix);
+            Map<String, String> env = new HashMap<>();
+            Path home = Files.createDirectories(base.resolve("home"));
+            env.put("HOME", home.toString());
+            env.put("XDG_CONFIG_HOME", null);
+            env.put("XDG_STATE_HOME", null);
+            env.put("JBOX_PROFILE", null);
+            return new World(base, home, Files.createDirectories(base.resolve("project")), env);
+        }
+
+        /** jbox started in {@code cwd} with this world's environment. */
+        Options in(Path cwd) {
+            return new Options(cwd, env, false);
+        }
+    }
+
     static Path jar() {
         String jar = System.getenv("JBOX_JAR");
         if (jar == null || jar.isEmpty()) {

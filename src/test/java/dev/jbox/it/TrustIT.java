@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -32,14 +31,11 @@ class TrustIT {
 
     @BeforeEach
     void setUp() throws Exception {
-        base = Files.createTempDirectory("jbox-trust-it");
-        home = Files.createDirectories(base.resolve("home"));
-        project = Files.createDirectories(base.resolve("project"));
-        env = new HashMap<>();
-        env.put("HOME", home.toString());
-        env.put("XDG_CONFIG_HOME", null);
-        env.put("XDG_STATE_HOME", null);
-        env.put("JBOX_PROFILE", null);
+        Jbox.World w = Jbox.World.create("jbox-trust-it");
+        base = w.base();
+        home = w.home();
+        project = w.project();
+        env = w.env();
     }
 
     @AfterEach
@@ -317,17 +313,111 @@ class TrustIT {
         refusedAsUntrusted(run(List.of(), "true"), project.resolve("jbox.toml"));
     }
 
+    /**
+     * The reproduction of issue 21: a filter file the sandbox can write (here the working
+     * directory, bound read-write) is refused on the first run already, however it is named,
+     * and again once trusted and rewritten by the sandbox; nothing runs either time.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"user config", "--config", "JBOX_PROFILE"})
+    void aFilterFileTheSandboxCanWriteIsRefusedFromTheFirstRun(String route) throws Exception {
+        Path bpf = project.resolve("filter.bpf");
+        Jbox.Result compiled = Jbox.raw(List.of("compile", "-p", "strict", "-o", bpf.toString()), in(project));
+        assertThat(compiled.exit()).as("%s", compiled).isZero();
+        byte[] strict = Files.readAllBytes(bpf);
+        List<String> args = List.of();
+        String how;
+        switch (route) {
+            case "user config" -> {
+                Path cfg = Files.createDirectories(home.resolve(".config/jbox")).resolve("config.toml");
+                Files.writeString(cfg, "[sandbox]\nseccomp = \"" + bpf + "\"\n");
+                how = "(" + cfg + " [sandbox] seccomp)";
+            }
+            case "--config" -> {
+                Path cfg = Files.writeString(base.resolve("outside.toml"), "[sandbox]\nseccomp = \"" + bpf + "\"\n");
+                args = List.of("--config", cfg.toString());
+                how = "(" + cfg + " [sandbox] seccomp)";
+            }
+            default -> {
+                env.put("JBOX_PROFILE", bpf.toString());
+                how = "(JBOX_PROFILE)";
+            }
+        }
+        // the sandbox replaces the filter with RET ALLOW
+        String rewrite = "printf '\\006\\000\\000\\000\\000\\000\\377\\177' > filter.bpf; echo REWROTE";
+        Jbox.Result first = run(args, rewrite);
+        refusedAsUntrusted(first, bpf);
+        assertThat(first.stderr()).startsWith("jbox: " + bpf + " " + how + " lies under " + project
+                + ", which the sandbox can write, and is not trusted: review it and trust it with: jbox trust " + bpf);
+        assertThat(Files.readAllBytes(bpf)).as("nothing ran").isEqualTo(strict);
+
+        trust(bpf.toString());
+        Jbox.Result trusted = run(args, rewrite);
+        assertThat(trusted.exit()).as("%s", trusted).isZero();
+        assertThat(trusted.stdout()).contains("REWROTE");
+        assertThat(Files.readAllBytes(bpf)).isEqualTo(ALLOW_ALL);
+        Jbox.Result next = run(args, ESCAPE);
+        refusedAsUntrusted(next, bpf);
+        assertThat(next.stderr()).startsWith("jbox: " + bpf + " " + how + " has changed since you trusted it");
+    }
+
     @Test
-    void bwrapModeDoesNotReadAProjectFileWhenAPresetIsGiven() throws Exception {
+    void bwrapModeNeverTakesItsFilterFromTheWorkingDirectory() throws Exception {
+        // an untrusted project file whose filter lets everything through, and would break run
+        Files.write(project.resolve("allow.bpf"), ALLOW_ALL);
         Files.writeString(project.resolve("jbox.toml"), "[sandbox]\nseccomp = \"allow.bpf\"\n");
-        env.put("JBOX_PROFILE", "strict");
-        Jbox.Result r = Jbox.raw(List.of("bwrap", "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev", "sh", "-c",
-                "grep Seccomp: /proc/self/status"), in(project));
+        List<String> line = List.of("bwrap", "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev", "sh", "-c", ESCAPE);
+        Jbox.Result r = Jbox.raw(line, in(project));
         assertThat(r.exit()).as("%s", r).isZero();
-        assertThat(r.stdout()).contains("Seccomp:\t2");
+        assertThat(r.stdout()).as("the default filter: minimal refuses unshare").contains("Seccomp:\t2")
+                .doesNotContain("ESCAPED");
+        assertThat(r.stderr()).isEmpty();
+        env.put("JBOX_PROFILE", "strict");
+        Jbox.Result preset = Jbox.raw(line, in(project));
+        assertThat(preset.exit()).as("%s", preset).isZero();
+        assertThat(preset.stdout()).contains("Seccomp:\t2").doesNotContain("ESCAPED");
         env.put("JBOX_PROFILE", null);
-        Jbox.Result untrusted = Jbox.raw(List.of("bwrap", "--ro-bind", "/", "/", "true"), in(project));
-        refusedAsUntrusted(untrusted, project.resolve("jbox.toml"));
+        refusedAsUntrusted(run(List.of(), "true"), project.resolve("jbox.toml"));
+    }
+
+    @Test
+    void bwrapModeTakesTheUsersOwnConfigAndRefusesAFilterTheCallersSandboxCanWrite() throws Exception {
+        Path cfg = Files.createDirectories(home.resolve(".config/jbox")).resolve("config.toml");
+        Files.writeString(cfg, "[sandbox]\nseccomp = \"nouname\"\n[profiles.nouname]\nextends = \"minimal\"\n"
+                + "deny = [\"uname\"]\n");
+        List<String> probe = List.of("sh", "-c", "uname >/dev/null 2>&1 && echo UNAME || echo REFUSED");
+        List<String> line = new java.util.ArrayList<>(List.of("bwrap", "--ro-bind", "/", "/", "--proc", "/proc",
+                "--dev", "/dev"));
+        line.addAll(probe);
+        Jbox.Result r = Jbox.raw(line, in(project));
+        assertThat(r.exit()).as("%s", r).isZero();
+        assertThat(r.stdout()).as("the user's profile").isEqualTo("REFUSED\n");
+        Jbox.Result doctor = Jbox.raw(List.of("doctor", "--json"), in(project));
+        assertThat(doctor.stdout()).contains("jbox bwrap: 'nouname' (from " + cfg + " [sandbox] seccomp)");
+
+        // a filter file under a read-write bind of the caller's own line: refused there too
+        Path bpf = project.resolve("filter.bpf");
+        Files.write(bpf, ALLOW_ALL);
+        Files.writeString(cfg, "[sandbox]\nseccomp = \"" + bpf + "\"\n");
+        Jbox.Result readOnly = Jbox.raw(List.of("bwrap", "--ro-bind", "/", "/", "true"), in(project));
+        assertThat(readOnly.exit()).as("not writable there: %s", readOnly).isZero();
+        Jbox.Result writable = Jbox.raw(List.of("bwrap", "--ro-bind", "/", "/", "--bind", project.toString(),
+                project.toString(), "true"), in(project));
+        refusedAsUntrusted(writable, bpf);
+        assertThat(writable.stderr()).startsWith("jbox: " + bpf + " (" + cfg + " [sandbox] seccomp) lies under "
+                + project + ", which the sandbox can write");
+
+        // the caller's line can write the config itself, and the trust store: no record can vouch for it
+        String h = home.toString();
+        Jbox.Result homeWritable = Jbox.raw(List.of("bwrap", "--ro-bind", "/", "/", "--bind", h, h, "true"), in(project));
+        assertThat(homeWritable.exit()).as("%s", homeWritable).isEqualTo(125);
+        assertThat(homeWritable.stderr()).isEqualTo("jbox: " + cfg + " needs your trust, but the trust store "
+                + home.resolve(".local/state/jbox/trust") + " lies under " + home + ", which the sandbox can write, so"
+                + " no record there can vouch for it: choose the filter with --jbox-profile or JBOX_PROFILE instead;"
+                + " nothing was run\n");
+        Jbox.Result chosen = Jbox.raw(List.of("bwrap", "--jbox-profile", "strict", "--ro-bind", "/", "/", "--bind", h, h,
+                "true"), in(project));
+        assertThat(chosen.exit()).as("a preset named leaves the config unread: %s", chosen).isZero();
     }
 
     @Test

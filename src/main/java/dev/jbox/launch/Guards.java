@@ -1,7 +1,6 @@
-package dev.jbox.cli;
+package dev.jbox.launch;
 
 import dev.jbox.config.UserDirs;
-import dev.jbox.launch.Sandbox;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
