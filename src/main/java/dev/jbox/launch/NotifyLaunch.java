@@ -3,6 +3,7 @@ package dev.jbox.launch;
 import dev.jbox.arch.Arch;
 import dev.jbox.nativ.NativeException;
 import dev.jbox.nativ.Posix;
+import dev.jbox.nativ.SeccompNotif;
 import dev.jbox.policy.Notifying;
 import dev.jbox.policy.Policy;
 import dev.jbox.seccomp.CompileException;
@@ -73,7 +74,7 @@ public final class NotifyLaunch {
             throw new LaunchException(LaunchException.Kind.FAILED, "cannot read " + bwrap + ": " + e.getMessage(), e);
         }
         try {
-            int[] sizes = Posix.notifSizes();
+            int[] sizes = SeccompNotif.sizes();
             if (sizes[0] < 80 || sizes[1] < 24) {
                 throw new LaunchException(LaunchException.Kind.FAILED, what + ": unexpected seccomp notification sizes "
                         + sizes[0] + "/" + sizes[1]);
@@ -123,7 +124,7 @@ public final class NotifyLaunch {
             spawning[0] = Thread.ofPlatform().daemon().name("jbox-spawn").start(() -> {
                 try {
                     notifier.spawningThread(threadId());
-                    listener.complete(Posix.installListenerFilter(filter.packed()));
+                    listener.complete(SeccompNotif.installListenerFilter(filter.packed()));
                     pid.complete(Posix.spawn(path, argv, envp, fds, group));
                 } catch (RuntimeException e) {
                     listener.completeExceptionally(e);
