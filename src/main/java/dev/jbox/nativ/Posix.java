@@ -138,7 +138,9 @@ public final class Posix {
         WAIT4(61, 260), KILL(62, 129), FCNTL(72, 25), GETEUID(107, 175), PRCTL(157, 167), PIPE2(293, 59), PRLIMIT64(302, 261),
         SECCOMP(317, 277), MEMFD_CREATE(319, 279), CLOSE_RANGE(436, 436),
         // seccomp user notification (run --report, learn)
-        IOCTL(16, 29), PPOLL(271, 73);
+        IOCTL(16, 29), PPOLL(271, 73),
+        // Landlock (Linux >= 5.13; scopes: 6.12)
+        LANDLOCK_CREATE_RULESET(444, 444), LANDLOCK_RESTRICT_SELF(446, 446);
 
         private final int x8664;
         private final int generic;
@@ -363,6 +365,51 @@ public final class Posix {
     public static void setNoNewPrivs() {
         try (Arena arena = Arena.ofConfined()) {
             prctl(callState(arena), Libc.PR_SET_NO_NEW_PRIVS(), 1L, 0L, 0L, 0L);
+        }
+    }
+
+    // ------------------------------------------------------------------ Landlock
+
+    /**
+     * The Landlock ABI version the kernel offers: landlock_create_ruleset(NULL, 0,
+     * LANDLOCK_CREATE_RULESET_VERSION). 0 when there is none: ENOSYS (not built in, or a
+     * seccomp filter around jbox refuses it) or EOPNOTSUPP (built in, not enabled at boot).
+     */
+    public static int landlockAbi() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment st = callState(arena);
+            long r = raw(st, Sys.LANDLOCK_CREATE_RULESET, 0, 0, Libc.LANDLOCK_CREATE_RULESET_VERSION(), 0, 0);
+            if (r >= 0) {
+                return (int) r;
+            }
+            int e = errno(st);
+            if (e == Libc.ENOSYS() || e == Libc.EOPNOTSUPP()) {
+                return 0;
+            }
+            throw new NativeException("landlock_create_ruleset", e);
+        }
+    }
+
+    /**
+     * Puts the calling thread, and every process it starts from now on, in a new Landlock
+     * domain that handles no file-system and no network access and scopes {@code scopes}
+     * (LANDLOCK_SCOPE_* bits, ABI 6): no_new_privs on this thread (the kernel's condition for
+     * an unprivileged domain), landlock_create_ruleset({0, 0, scopes}),
+     * landlock_restrict_self(ruleset, 0), close(ruleset). Only this thread: the JVM's other
+     * threads stay as they were. The caller checks {@link #landlockAbi()} first.
+     */
+    public static void landlockScope(long scopes) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment st = callState(arena);
+            MemorySegment attr = arena.allocate(Libc.JBOX_SIZEOF_LANDLOCK_RULESET_ATTR(), 8); // zeroed
+            attr.set(ValueLayout.JAVA_LONG, Libc.JBOX_OFFSETOF_LANDLOCK_SCOPED(), scopes);
+            prctl(st, Libc.PR_SET_NO_NEW_PRIVS(), 1L, 0L, 0L, 0L);
+            int fd = (int) sys(st, Sys.LANDLOCK_CREATE_RULESET, attr.address(), attr.byteSize(), 0, 0, 0);
+            try {
+                sys(st, Sys.LANDLOCK_RESTRICT_SELF, fd, 0, 0, 0, 0);
+            } finally {
+                closeQuietly(st, fd);
+            }
         }
     }
 

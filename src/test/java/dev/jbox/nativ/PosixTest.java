@@ -195,6 +195,45 @@ class PosixTest {
     }
 
     @Test
+    void landlockAttrConstantsMatchTheGeneratedLayout() {
+        assertThat((long) Libc.JBOX_SIZEOF_LANDLOCK_RULESET_ATTR())
+                .isEqualTo(dev.jbox.nativ.gen.jbox_landlock_ruleset_attr.layout().byteSize());
+        assertThat((long) Libc.JBOX_OFFSETOF_LANDLOCK_SCOPED())
+                .isEqualTo(dev.jbox.nativ.gen.jbox_landlock_ruleset_attr.scoped$offset());
+    }
+
+    /**
+     * A thread in a scope-only domain can no longer signal a process outside it (a child this
+     * JVM started before): kill(child, 0) answers EPERM there and 0 on this thread. (Signals
+     * between threads of one process stay allowed, so the JVM itself is no target.)
+     */
+    @Test
+    void aScopedThreadCannotSignalOutsideItsDomain() throws Exception {
+        int abi = Posix.landlockAbi();
+        org.junit.jupiter.api.Assumptions.assumeTrue(abi >= 6, "Landlock ABI " + abi + " has no scopes (needs 6)");
+        Process child = new ProcessBuilder("sleep", "30").start();
+        try {
+            int pid = (int) child.pid();
+            java.util.concurrent.CompletableFuture<Integer> errno = new java.util.concurrent.CompletableFuture<>();
+            Thread.ofPlatform().start(() -> {
+                try {
+                    Posix.landlockScope(Libc.LANDLOCK_SCOPE_SIGNAL() | Libc.LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET());
+                    Posix.kill(pid, 0);
+                    errno.complete(0);
+                } catch (NativeException e) {
+                    errno.complete(e.errno());
+                } catch (RuntimeException e) {
+                    errno.completeExceptionally(e);
+                }
+            }).join(10_000);
+            assertThat(errno.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(Libc.EPERM());
+            Posix.kill(pid, 0); // this thread is not in the domain
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
+    @Test
     void sigsetSizeConstantMatchesTheGeneratedLayout() {
         assertThat((long) Libc.JBOX_SIZEOF_SIGSET_T()).isEqualTo(sigset_t.layout().byteSize());
         assertThat(Libc.C_LONG.byteAlignment()).isEqualTo(sigset_t.layout().byteAlignment());
