@@ -1,10 +1,10 @@
 package dev.jbox.cli;
 
+import dev.jbox.config.HostFile;
 import dev.jbox.config.Json;
 import dev.jbox.seccomp.Insn;
 import dev.jbox.seccomp.Program;
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,7 +41,7 @@ final class CompileCommand implements Subcommand {
             out.write(bytes);
             out.flush();
         } else {
-            Files.write(Path.of(output), bytes);
+            HostFile.write(Path.of(output), bytes);
             System.err.println("jbox: wrote " + p.length() + " instructions (" + p.toBytes().length + " bytes) for "
                     + p.arches().getFirst().id() + " under " + profile.describe() + " to " + output);
         }

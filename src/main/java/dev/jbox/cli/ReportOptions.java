@@ -1,6 +1,7 @@
 package dev.jbox.cli;
 
 import dev.jbox.config.ConfigFile;
+import dev.jbox.config.HostFile;
 import dev.jbox.launch.CallLog;
 import dev.jbox.launch.LaunchException;
 import dev.jbox.launch.Launcher;
@@ -13,7 +14,6 @@ import dev.jbox.config.Trust;
 import dev.jbox.launch.Filters;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -89,6 +89,14 @@ final class ReportOptions {
                Supervisor.Limits limits, PrintStream err) throws LaunchException, IOException {
         Path json = Opts.get(reportJsonOpt);
         NotifyLaunch.requireUsable(plan.bwrap(), Opts.on(reportOpt) ? "--report" : "--report-json");
+        // its directory opened before the command runs: what the command leaves there cannot steer the write
+        try (HostFile out = json == null ? null : HostFile.open(json)) {
+            return launch(plan, policy, complain, env, nofileSoft, limits, err, out);
+        }
+    }
+
+    private int launch(Launcher.Plan plan, Policy policy, boolean complain, List<String> env, long nofileSoft,
+                       Supervisor.Limits limits, PrintStream err, HostFile json) throws LaunchException, IOException {
         NotifyLaunch.Result result = NotifyLaunch.report(plan, policy, complain, env, nofileSoft, limits, err);
         CallLog log = result.log();
         if (limits.verbose()) {
@@ -101,7 +109,7 @@ final class ReportOptions {
             err.flush();
         }
         if (json != null) {
-            Files.writeString(json, log.reportJson(policy.name(), complain));
+            json.write(log.reportJson(policy.name(), complain).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
         return result.exitStatus();
     }
