@@ -119,11 +119,13 @@ public final class NotifyLaunch {
         Thread answering = Thread.ofPlatform().daemon().name("jbox-notify").start(notifier);
         CountDownLatch reaped = new CountDownLatch(1);
         Thread[] spawning = new Thread[1];
+        LandlockScope scope = LandlockScope.of(plan.bwrap());
         Supervisor.Spawner spawner = (path, argv, envp, fds, group) -> {
             CompletableFuture<Integer> pid = new CompletableFuture<>();
             spawning[0] = Thread.ofPlatform().daemon().name("jbox-spawn").start(() -> {
                 try {
                     notifier.spawningThread(threadId());
+                    scope.enter(); // before the listener's filter, so its calls are never notified
                     listener.complete(SeccompNotif.installListenerFilter(filter.packed()));
                     pid.complete(Posix.spawn(path, argv, envp, fds, group));
                 } catch (RuntimeException e) {

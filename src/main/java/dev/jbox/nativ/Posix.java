@@ -390,6 +390,11 @@ public final class Posix {
         }
     }
 
+    /** LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET | LANDLOCK_SCOPE_SIGNAL, for {@link #landlockScope}. */
+    public static long landlockScopeSocketsAndSignals() {
+        return Libc.LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET() | Libc.LANDLOCK_SCOPE_SIGNAL();
+    }
+
     /**
      * Puts the calling thread, and every process it starts from now on, in a new Landlock
      * domain that handles no file-system and no network access and scopes {@code scopes}
