@@ -71,7 +71,7 @@ struct jbox_landlock_ruleset_attr {
     __u64 handled_access_net;
     __u64 scoped;
 };
-/* its size and the offset of scoped, so jbox fills one without the generated struct class */
+/* its size and the offset of scoped, so jbox fills one as bytes */
 enum {
     JBOX_SIZEOF_LANDLOCK_RULESET_ATTR = sizeof(struct jbox_landlock_ruleset_attr),
     JBOX_OFFSETOF_LANDLOCK_SCOPED = __builtin_offsetof(struct jbox_landlock_ruleset_attr, scoped)
