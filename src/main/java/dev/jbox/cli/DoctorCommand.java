@@ -88,12 +88,13 @@ final class DoctorCommand implements Subcommand {
         boolean root = Launcher.runningAsRoot();
         UserDirs dirs = UserDirs.of(System.getenv());
         Sandbox sandbox = Sandbox.standard(new Sandbox.Layout(Path.of("").toAbsolutePath(), dirs.home(), List.of(),
-                Guards.of(System.getenv(), dirs), false, root, Optional.empty(), Optional.empty()));
+                Guards.of(System.getenv(), dirs), false, root, Optional.empty(), Optional.empty(), List.of(),
+                Sandbox.socketsNamedBy(System.getenv()), Sandbox.emptyFile(dirs.stateDir())));
         byte[] filter = Compiler.compile(Profiles.builtin().resolve(Profiles.DEFAULT_PROFILE), Arch.host()).toBytes();
         byte[] nested = Compiler.compile(Profiles.builtin().resolve("nested"), Arch.host()).toBytes();
         Effective e = effective();
         Doctor.Inputs in = new Doctor.Inputs(Path.of("/proc"), System.getenv(), root, sandbox.bwrapArgs(),
-                Optional.of(filter), e.profile(), e.filter(), Optional.of(nested));
+                Optional.of(filter), e.profile(), e.filter(), Optional.of(nested), sandbox);
         List<Doctor.Check> checks = Doctor.run(in);
         boolean ready = Doctor.ready(checks);
         if (Opts.on(jsonOpt)) {

@@ -1,7 +1,9 @@
 package dev.jbox.cli;
 
+import dev.jbox.launch.LandlockScope;
 import dev.jbox.launch.LaunchException;
 import dev.jbox.launch.Launcher;
+import dev.jbox.launch.Sandbox;
 import dev.jbox.nativ.Posix;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -35,6 +37,26 @@ final class DryRun {
             Posix.close(p.filterFd());
         }
         System.out.println(sb);
+    }
+
+    /**
+     * What the walls add, one comment line each: Landlock's scope (decided as the exec will
+     * decide it, which also puts that step in the AOT cache's training), and what became of
+     * each credential place (masks.tsv) that exists here: where it is masked, or why it shows.
+     */
+    static void walls(Sandbox sandbox, Launcher.Plan plan) {
+        StringBuilder sb = new StringBuilder("# landlock: ").append(LandlockScope.of(plan.bwrap()).describe())
+                .append('\n');
+        for (Sandbox.Secret s : sandbox.secrets()) {
+            if (!s.maskedAt().isEmpty()) {
+                sb.append("# masked ").append(s.name()).append(": ").append(String.join(", ", s.maskedAt()));
+            } else {
+                sb.append("# not masked ").append(s.name()).append(": ").append(s.host()).append(" (")
+                        .append(s.shown().orElse("not visible in the sandbox")).append(')');
+            }
+            sb.append('\n');
+        }
+        System.out.print(sb);
     }
 
     static String quote(String s) {

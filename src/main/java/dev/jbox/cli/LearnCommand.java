@@ -1,5 +1,6 @@
 package dev.jbox.cli;
 
+import dev.jbox.config.HostFile;
 import dev.jbox.config.Profiles;
 import dev.jbox.config.UserDirs;
 import dev.jbox.launch.Bwrap;
@@ -10,7 +11,6 @@ import dev.jbox.launch.Supervisor;
 import dev.jbox.policy.Notifying;
 import dev.jbox.policy.Policy;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashSet;
@@ -82,20 +82,29 @@ final class LearnCommand implements Subcommand {
         // the layout of run, with the same protections (working directory, config, trust store, jbox itself)
         UserDirs dirs = UserDirs.of(env);
         Sandbox sandbox = Sandbox.standard(new Sandbox.Layout(Path.of("").toAbsolutePath(), dirs.home(), List.of(),
-                Guards.of(env, dirs), Opts.on(shareNet), Launcher.runningAsRoot(), Optional.empty(), Optional.empty()));
+                Guards.of(env, dirs), Opts.on(shareNet), Launcher.runningAsRoot(), Optional.empty(), Optional.empty(),
+                List.of(), Sandbox.socketsNamedBy(env), Sandbox.emptyFile(dirs.stateDir())));
         sandbox.notices().forEach(n -> System.err.println("jbox: " + n));
         sandbox.resolveCommand(cmd.getFirst(), env.get("PATH"));
         Launcher.Plan plan = new Launcher.Plan(bwrap, sandbox.bwrapArgs(), cmd, Optional.empty());
+        // the output's directory opened before the command runs: a link it leaves at the name is replaced
+        try (HostFile out = HostFile.open(output)) {
+            return learn(plan, base, baseName, format, cmd, env, out);
+        }
+    }
+
+    private int learn(Launcher.Plan plan, Policy base, String baseName, String format, List<String> cmd,
+                      Map<String, String> env, HostFile output) throws Exception {
         NotifyLaunch.Result result = NotifyLaunch.learn(plan, base, new LinkedHashSet<>(Notifying.LEARN_CORE),
                 Launcher.environment(env), RunCommand.nofileSoft(env),
                 new Supervisor.Limits(Optional.empty(), Duration.ofSeconds(10), Opts.on(verbose)), System.err);
         String toml = LearnedProfile.toml(baseName, base, cmd, result.log().entries());
         LearnedProfile.check(toml); // it must load and compile, or nothing is written
         String text = format.equals("oci") ? LearnedProfile.oci(toml) : toml;
-        Files.writeString(output, text, StandardCharsets.UTF_8);
+        output.write(text.getBytes(StandardCharsets.UTF_8));
         long distinct = result.log().entries().stream().map(e -> e.call().syscall()).distinct().count();
         System.err.println("jbox: learned " + distinct + " distinct calls beyond the core from " + result.notifications()
-                + " notifications; wrote " + output + " (" + format + ")"
+                + " notifications; wrote " + output.target() + " (" + format + ")"
                 + (result.exitStatus() != 0 ? "; the command exited " + result.exitStatus()
                 + ", so the run may not have covered its normal path" : ""));
         System.err.flush();

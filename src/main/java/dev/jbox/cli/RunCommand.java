@@ -32,6 +32,9 @@ final class RunCommand implements Subcommand {
     private final OptionSpec binds = Opts.pair("PATH", "Bind host path SRC read-write at DEST (--bind SRC DEST).", "--bind");
     private final OptionSpec roBinds = Opts.pair("PATH", "Bind host path SRC read-only at DEST (--ro-bind SRC DEST).",
             "--ro-bind");
+    private final OptionSpec unmask = OptionSpec.builder("--unmask").type(List.class).auxiliaryTypes(String.class)
+            .arity("1").paramLabel("NAME").description("Show a credential place that every sandbox masks (ssh, aws,"
+                    + " docker, history, ...; jbox run --dry-run lists them), repeatable.").build();
     private final OptionSpec dryRun = Opts.flag(
             "Do everything up to the exec (compile, write and seal the filter) and print bwrap's command line instead.",
             "--dry-run");
@@ -50,7 +53,7 @@ final class RunCommand implements Subcommand {
         config.addTo(spec);
         launchMode.addTo(spec);
         report.addTo(spec);
-        spec.addOption(shareNet).addOption(binds).addOption(roBinds).addOption(dryRun).addOption(debug)
+        spec.addOption(shareNet).addOption(binds).addOption(roBinds).addOption(unmask).addOption(dryRun).addOption(debug)
                 .addPositional(command);
         spec.usageMessage().sortOptions(false);
         return spec;
@@ -80,7 +83,8 @@ final class RunCommand implements Subcommand {
         }
         Sandbox.Layout layout = new Sandbox.Layout(Path.of("").toAbsolutePath(), dirs.home(), binds(settings),
                 Guards.of(env, dirs), Opts.on(shareNet) || settings.shareNet().orElse(false), Launcher.runningAsRoot(),
-                settings.hostname(), settings.chdir());
+                settings.hostname(), settings.chdir(), unmask(settings), Sandbox.socketsNamedBy(env),
+                Sandbox.emptyFile(dirs.stateDir()));
         // Trust first: nothing of an untrusted file is used, not even to create a directory.
         List<Path> writable = Sandbox.writableSources(layout);
         Optional<TrustRecord> record = needsTrust(cfg, writable) ? Optional.of(Trust.verify(cfg, store))
@@ -104,6 +108,7 @@ final class RunCommand implements Subcommand {
         sandbox.notices().forEach(n -> System.err.println("jbox: " + n));
         if (dryRun) {
             DryRun.print(plan, nofileSoft(env));
+            DryRun.walls(sandbox, plan);
             return 0;
         }
         return launchMode.launch(plan, Launcher.environment(commandEnv), nofileSoft(env));
@@ -120,6 +125,15 @@ final class RunCommand implements Subcommand {
                     && Trust.writableBindOver(cfg.path().get(), writable).isPresent();
             case USER, NONE -> false;
         };
+    }
+
+    /** The masks the config file and the command line lift (each name checked against masks.tsv). */
+    private List<String> unmask(SandboxSettings settings) throws dev.jbox.config.ConfigException {
+        List<String> out = new ArrayList<>(settings.unmask());
+        List<String> given = Opts.list(unmask);
+        dev.jbox.config.Masks.builtin().check(given, "--unmask");
+        out.addAll(given);
+        return out;
     }
 
     /** The config file's binds first, the command line's after (later binds win in bwrap). */

@@ -5,6 +5,7 @@ import dev.jbox.arch.Syscall;
 import dev.jbox.config.Bind;
 import dev.jbox.config.ConfigException;
 import dev.jbox.config.ConfigFile;
+import dev.jbox.config.Escape;
 import dev.jbox.config.FileBytes;
 import dev.jbox.config.FilterChoice;
 import dev.jbox.config.FilterSource;
@@ -123,11 +124,11 @@ final class TrustCommand implements Subcommand {
                 .append('\n');
         for (Bind b : s.binds()) {
             String target = record.bindTargets().get(b.src());
-            out.append(b.readOnly() ? "  ro_bind:   " : "  bind (rw): ").append(b.src());
+            out.append(b.readOnly() ? "  ro_bind:   " : "  bind (rw): ").append(Escape.visible(b.src()));
             if (target != null && !target.equals(b.src())) {
-                out.append(" (resolves to ").append(target).append(')');
+                out.append(" (resolves to ").append(Escape.visible(target)).append(')');
             }
-            out.append(" -> ").append(b.dest()).append('\n');
+            out.append(" -> ").append(Escape.visible(b.dest())).append('\n');
         }
         ConfigCommand.environmentAndPlace(s, "  ", out);
         FilterChoice choice = FilterChoice.decide(FilterChoice.Request.profile(null), Map.of(), cfg);

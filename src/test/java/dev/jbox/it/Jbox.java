@@ -68,6 +68,20 @@ final class Jbox {
         }
     }
 
+    /**
+     * An environment in which jbox's home, config directory and trust store are {@code home}'s
+     * (so a test never touches the user's) and no JBOX_PROFILE applies; a mutable map, for
+     * more entries (a null value removes the variable).
+     */
+    static Map<String, String> ownHome(Path home) {
+        Map<String, String> env = new HashMap<>();
+        env.put("HOME", home.toString());
+        env.put("XDG_CONFIG_HOME", null);
+        env.put("XDG_STATE_HOME", null);
+        env.put("JBOX_PROFILE", null);
+        return env;
+    }
+
     static Path jar() {
         String jar = System.getenv("JBOX_JAR");
         if (jar == null || jar.isEmpty()) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -35,11 +34,7 @@ class TrustIT {
         base = Files.createTempDirectory("jbox-trust-it");
         home = Files.createDirectories(base.resolve("home"));
         project = Files.createDirectories(base.resolve("project"));
-        env = new HashMap<>();
-        env.put("HOME", home.toString());
-        env.put("XDG_CONFIG_HOME", null);
-        env.put("XDG_STATE_HOME", null);
-        env.put("JBOX_PROFILE", null);
+        env = Jbox.ownHome(home);
     }
 
     @AfterEach

@@ -1,0 +1,283 @@
+package dev.jbox.launch;
+
+import dev.jbox.config.Masks;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What every sandbox jbox builds hides of the host, besides what bwrap leaves out:
+ * <ul>
+ *   <li>as root, the kernel's host-wide knobs: Docker's read-only and masked paths (the kernel
+ *       lets euid 0 write most sysctls with no capability, and bwrap leaves {@code /proc/sys}
+ *       writable because procfs answers EACCES to its access(W_OK) test);</li>
+ *   <li>host services: {@code /run} (the system and session buses, systemd, Docker,
+ *       containerd, podman, libvirt), the runtime directory, the sockets that the
+ *       environment names and the other well-known socket places, since connect(2) to a
+ *       socket ignores a read-only mount;</li>
+ *   <li>credentials ({@link Masks}), unless the user lifts a mask by name.</li>
+ * </ul>
+ * A directory is hidden under an empty tmpfs sealed read-only, a file under an empty file
+ * ({@link Sandbox#emptyFile}).
+ * Services and credentials are hidden wherever they show, after every bind (a bind of a
+ * parent does not bring them back); a sandbox path that the working directory or an explicit
+ * bind names exactly stays, and an explicit bind inside a hidden directory is made again on
+ * top of it (so {@code --bind /run/user/1000/bus /run/user/1000/bus} reaches that one socket).
+ */
+final class Concealed {
+    private Concealed() {
+    }
+
+    /**
+     * Docker's readonlyPaths, the kernel's writable host-wide state in procfs, and two more
+     * files that uid 0 owns with a write bit: {@code /proc/mtrr} (its writes also need
+     * CAP_SYS_ADMIN, which the sandbox lacks) and {@code /proc/dynamic_debug} (the kernel's
+     * debug messages, switched on by whoever may write it).
+     */
+    static final List<String> KERNEL_READ_ONLY = List.of("/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys",
+            "/proc/sysrq-trigger", "/proc/mtrr", "/proc/dynamic_debug");
+
+    /** Docker's maskedPaths (moby 28): kernel memory, keys, timers, hardware and firmware tables. */
+    static final List<String> KERNEL_MASKED = List.of("/proc/asound", "/proc/acpi", "/proc/interrupts", "/proc/kcore",
+            "/proc/keys", "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug",
+            "/proc/scsi", "/sys/firmware", "/sys/devices/virtual/powercap");
+
+    /**
+     * Where host services keep their sockets, outside {@code /run} too: LXD, Incus, the
+     * kubelet's plugin and pod-resources sockets, X11 and ICE under a shared {@code /tmp}
+     * (the private {@code /tmp} hides them unless the working directory is {@code /tmp}),
+     * Docker Desktop, Colima, Rancher Desktop, Lima and podman machine under the home.
+     */
+    static final List<String> SERVICE_PLACES = List.of("/run", "/var/run", "/var/lib/lxd/unix.socket",
+            "/var/snap/lxd/common/lxd/unix.socket", "/var/lib/incus/unix.socket", "/var/lib/kubelet/pod-resources",
+            "/var/lib/kubelet/device-plugins", "/var/lib/kubelet/plugins_registry", "/var/lib/kubelet/plugins",
+            "/tmp/.X11-unix", "/tmp/.ICE-unix", "~/.docker/run", "~/.docker/desktop", "~/.colima", "~/.rd", "~/.lima",
+            "~/.local/share/containers/podman/machine");
+
+    /** Files a command needs that may be links into a hidden place ({@code /etc/resolv.conf -> /run/...}). */
+    static final List<String> KEEP = List.of("/etc/resolv.conf", "/etc/hosts");
+
+    /** The variables that name a service's socket or the runtime directory that holds them. */
+    static final List<String> SOCKET_VARIABLES = List.of("XDG_RUNTIME_DIR", "SSH_AUTH_SOCK", "DBUS_SESSION_BUS_ADDRESS",
+            "DBUS_SYSTEM_BUS_ADDRESS", "DOCKER_HOST", "CONTAINER_HOST", "WAYLAND_DISPLAY");
+
+    /** As root: Docker's read-only and masked kernel paths that exist here, right after {@code --proc}. */
+    static void kernel(List<Mount> m, String fileMask) {
+        for (String p : KERNEL_READ_ONLY) {
+            if (Files.exists(Path.of(p), LinkOption.NOFOLLOW_LINKS)) {
+                m.add(new Mount.Bind(p, p, true));
+            }
+        }
+        for (String p : KERNEL_MASKED) {
+            Path path = Path.of(p);
+            if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+                m.add(new Mount.Empty(p));
+            } else if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+                m.add(new Mount.Bind(fileMask, p, true));
+            }
+        }
+    }
+
+    /**
+     * The absolute socket paths and directories that {@code env} names ({@link #SOCKET_VARIABLES}:
+     * {@code unix:path=...} and {@code unix://...} addresses, a {@code WAYLAND_DISPLAY} under
+     * the runtime directory).
+     */
+    static List<Path> namedBy(Map<String, String> env) {
+        List<Path> out = new ArrayList<>();
+        for (String name : SOCKET_VARIABLES) {
+            String v = env.get(name);
+            if (v == null || v.isEmpty()) {
+                continue;
+            }
+            if (name.equals("WAYLAND_DISPLAY") && !v.startsWith("/")) {
+                String dir = env.get("XDG_RUNTIME_DIR");
+                v = dir == null ? "" : dir + "/" + v;
+            }
+            for (String part : v.split("[;,]")) {
+                String p = part;
+                int at = p.indexOf("path=");
+                if (p.startsWith("unix:") && at >= 0) {
+                    p = p.substring(at + 5);
+                } else if (p.startsWith("unix://")) {
+                    p = p.substring(7);
+                }
+                if (p.startsWith("/") && !p.contains("\0")) {
+                    out.add(Path.of(p).normalize());
+                }
+            }
+        }
+        return out;
+    }
+
+    /** An explicit bind (the working directory's or the user's) and the protections that follow it. */
+    record Explicit(String why, List<Mount> mounts) {
+        Explicit {
+            mounts = List.copyOf(mounts);
+        }
+
+        String dest() {
+            return mounts.getFirst().dest();
+        }
+    }
+
+    /** One place to hide: a service place, or a credential place ({@code secret}). */
+    private record Target(Path path, Optional<Masks.Place> secret) {
+    }
+
+    /** One place hidden at one sandbox path, with the mounts that did it. */
+    private record Hidden(Path at, List<Mount> mounts) {
+    }
+
+    /**
+     * Hides services and credentials in {@code m} wherever they show, then makes again the
+     * explicit binds that lie inside a hidden directory; returns what became of each credential
+     * place that exists and that this user can read.
+     */
+    static List<Sandbox.Secret> conceal(List<Mount> m, Sandbox.Layout l, List<Explicit> explicit) {
+        List<Target> targets = new ArrayList<>();
+        for (String s : SERVICE_PLACES) {
+            expand(s, l.home()).ifPresent(p -> targets.add(new Target(p, Optional.empty())));
+        }
+        l.envSockets().forEach(p -> targets.add(new Target(p, Optional.empty())));
+        List<Masks.Place> unmasked = new ArrayList<>();
+        for (Masks.Place place : Masks.builtin().places()) {
+            if (l.unmask().contains(place.name())) {
+                unmasked.add(place);
+            } else {
+                place.resolve(l.home()).ifPresent(p -> targets.add(new Target(p, Optional.of(place))));
+            }
+        }
+        Map<String, String> explicitDests = new LinkedHashMap<>();
+        explicit.forEach(e -> explicitDests.putIfAbsent(e.dest(), e.why()));
+        Map<String, Path> realSources = new LinkedHashMap<>();
+        Set<Path> done = new HashSet<>();
+        List<Hidden> hidden = new ArrayList<>();
+        List<Sandbox.Secret> secrets = new ArrayList<>();
+        Optional<Set<String>> inHome = l.home().flatMap(Concealed::names);
+        for (Target t : targets) {
+            // most places are absent: one listing of the home directory instead of a stat each
+            boolean homeEntryMissing = inHome.isPresent() && t.path().startsWith(l.home().get())
+                    && !t.path().equals(l.home().get())
+                    && !inHome.get().contains(l.home().get().relativize(t.path()).getName(0).toString());
+            if (homeEntryMissing || !Files.exists(t.path(), LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
+            Path host = Sandbox.realPath(t.path());
+            if (host.startsWith("/proc") || host.startsWith("/dev") || !done.add(host)
+                    || (t.secret().isPresent() && !Files.isReadable(host))) {
+                continue; // nothing of the host's, hidden already, or the kernel refuses it anyway
+            }
+            List<String> maskedAt = new ArrayList<>();
+            Optional<String> shown = Optional.empty();
+            for (Path at : candidates(m, host, realSources)) {
+                String why = explicitDests.get(at.toString());
+                if (why != null) {
+                    shown = Optional.of(why + " shows " + at);
+                    continue;
+                }
+                Optional<Path> behind = View.hostPath(m, m.size(), at);
+                if (behind.isEmpty() || !Sandbox.realPath(behind.get()).equals(host)) {
+                    continue;
+                }
+                List<Mount> added = hide(host, at, t.secret().isEmpty(), l.fileMask());
+                m.addAll(added);
+                hidden.add(new Hidden(at, added));
+                maskedAt.add(at.toString());
+            }
+            Optional<String> why = maskedAt.isEmpty() ? shown : Optional.empty();
+            t.secret().ifPresent(p -> secrets.add(new Sandbox.Secret(p.name(), host, maskedAt, why)));
+        }
+        for (Masks.Place place : unmasked) {
+            place.resolve(l.home()).filter(p -> Files.exists(p, LinkOption.NOFOLLOW_LINKS)).ifPresent(p -> secrets.add(
+                    new Sandbox.Secret(place.name(), Sandbox.realPath(p), List.of(), Optional.of("unmasked by name"))));
+        }
+        // explicit binds inside a hidden directory, made again on top of it, and then what they in turn must hide
+        List<Explicit> again = explicit.stream().filter(e -> hidden.stream().anyMatch(h ->
+                strictlyInside(Path.of(e.dest()), h.at()))).toList();
+        again.forEach(e -> m.addAll(e.mounts()));
+        for (Hidden h : hidden) {
+            if (again.stream().anyMatch(e -> strictlyInside(h.at(), Path.of(e.dest())))) {
+                m.addAll(h.mounts());
+            }
+        }
+        return secrets;
+    }
+
+    /** The names in a directory; empty when it cannot be listed (then each place is looked at itself). */
+    private static Optional<Set<String>> names(Path dir) {
+        Set<String> out = new HashSet<>();
+        try (DirectoryStream<Path> d = Files.newDirectoryStream(dir)) {
+            d.forEach(e -> out.add(e.getFileName().toString()));
+            return Optional.of(out);
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static boolean strictlyInside(Path p, Path dir) {
+        return p.startsWith(dir) && !p.equals(dir);
+    }
+
+    /** {@code ~/x} against the home directory; absolute paths as they are. */
+    private static Optional<Path> expand(String p, Optional<Path> home) {
+        return p.startsWith("~/") ? home.map(h -> h.resolve(p.substring(2))) : Optional.of(Path.of(p));
+    }
+
+    /** Every sandbox path at which a bind in {@code m} could show {@code host}. */
+    static Set<Path> candidates(List<Mount> m, Path host, Map<String, Path> realSources) {
+        Set<Path> out = new LinkedHashSet<>();
+        for (Mount x : m) {
+            if (x instanceof Mount.Bind b) {
+                Path src = realSources.computeIfAbsent(b.src(), s -> Sandbox.realPath(Path.of(s)));
+                if (host.startsWith(src)) {
+                    out.add(Path.of(b.dest()).resolve(src.relativize(host).toString()).normalize());
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The mounts that hide {@code host} at {@code at}: an empty directory (a service
+     * directory keeps its top-level links, and the {@link #KEEP} files that lead into it), or
+     * an empty file over a file.
+     */
+    private static List<Mount> hide(Path host, Path at, boolean service, String fileMask) {
+        if (!Files.isDirectory(host)) {
+            return List.of(new Mount.Bind(fileMask, at.toString(), true));
+        }
+        List<Mount> out = new ArrayList<>();
+        out.add(new Mount.Empty(at.toString()));
+        if (!service) {
+            return out;
+        }
+        try (DirectoryStream<Path> d = Files.newDirectoryStream(host)) {
+            for (Path e : d) {
+                if (Files.isSymbolicLink(e)) {
+                    out.add(new Mount.Symlink(Files.readSymbolicLink(e).toString(),
+                            at.resolve(e.getFileName().toString()).toString()));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // unreadable: nothing of it is kept
+        }
+        for (String k : KEEP) {
+            Path real = Sandbox.realPath(Path.of(k));
+            if (strictlyInside(real, host) && Files.exists(real)) {
+                out.add(new Mount.Bind(real.toString(), at.resolve(host.relativize(real).toString()).toString(), true));
+            }
+        }
+        return out;
+    }
+}
