@@ -131,7 +131,9 @@ final class RunCommand implements Subcommand {
     private List<String> unmask(SandboxSettings settings) throws dev.jbox.config.ConfigException {
         List<String> out = new ArrayList<>(settings.unmask());
         List<String> given = Opts.list(unmask);
-        dev.jbox.config.Masks.builtin().check(given, "--unmask");
+        if (!given.isEmpty()) {
+            dev.jbox.config.Masks.builtin().check(given, "--unmask");
+        }
         out.addAll(given);
         return out;
     }

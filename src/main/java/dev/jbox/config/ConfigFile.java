@@ -163,7 +163,9 @@ public record ConfigFile(Optional<Path> path, Origin origin, String sha256, Sand
             throw new ConfigException(where + ": chdir must be an absolute path inside the sandbox");
         }
         List<String> unmask = strings(s, "unmask", where);
-        Masks.builtin().check(unmask, where + ": unmask");
+        if (!unmask.isEmpty()) { // the table read only when needed: launch time
+            Masks.builtin().check(unmask, where + ": unmask");
+        }
         return new SandboxSettings(seccomp, shareNet, binds, setEnv, unset, clear, hostname, chdir, unmask);
     }
 

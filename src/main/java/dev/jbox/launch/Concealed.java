@@ -4,7 +4,6 @@ import dev.jbox.config.Masks;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -71,22 +70,6 @@ final class Concealed {
     static final List<String> SOCKET_VARIABLES = List.of("XDG_RUNTIME_DIR", "SSH_AUTH_SOCK", "DBUS_SESSION_BUS_ADDRESS",
             "DBUS_SYSTEM_BUS_ADDRESS", "DOCKER_HOST", "CONTAINER_HOST", "WAYLAND_DISPLAY");
 
-    /** As root: Docker's read-only and masked kernel paths that exist here, right after {@code --proc}. */
-    static void kernel(List<Mount> m, String fileMask) {
-        for (String p : KERNEL_READ_ONLY) {
-            if (Files.exists(Path.of(p), LinkOption.NOFOLLOW_LINKS)) {
-                m.add(new Mount.Bind(p, p, true));
-            }
-        }
-        for (String p : KERNEL_MASKED) {
-            Path path = Path.of(p);
-            if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
-                m.add(new Mount.Empty(p));
-            } else if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-                m.add(new Mount.Bind(fileMask, p, true));
-            }
-        }
-    }
 
     /**
      * The absolute socket paths and directories that {@code env} names ({@link #SOCKET_VARIABLES}:
@@ -132,7 +115,88 @@ final class Concealed {
     }
 
     /** One place to hide: a service place, or a credential place ({@code secret}). */
-    private record Target(Path path, Optional<Masks.Place> secret) {
+    private record Target(String path, Optional<Masks.Place> secret) {
+    }
+
+    /** A link at the top of a service directory, kept when the directory is hidden ({@code /run/shm}). */
+    record Link(String name, String target) {
+    }
+
+    /**
+     * A place to hide that exists on the host (and, for a credential, that this user can read).
+     *
+     * @param secret its masks.tsv entry; empty for a service place
+     * @param host   where it is, links resolved
+     * @param dir    a directory (hidden under an empty tmpfs) or not (under an empty file)
+     * @param links  a service directory's top-level links
+     * @param keeps  the {@link #KEEP} files that lead into a service directory
+     */
+    record Found(Optional<Masks.Place> secret, Path host, boolean dir, List<Link> links, List<Path> keeps) {
+    }
+
+    /**
+     * The host facts the concealment needs, looked at once: every place jbox hides that exists,
+     * and the kernel paths root's sandbox hides.
+     *
+     * @param found          in order: services, then credentials (all of them: lifting a mask
+     *                       is the layout's business)
+     * @param kernelReadOnly the {@link #KERNEL_READ_ONLY} paths this kernel has
+     * @param kernelMasked   the {@link #KERNEL_MASKED} paths it has, each with whether it is a directory
+     */
+    record Probe(List<Found> found, List<String> kernelReadOnly, Map<String, Boolean> kernelMasked) {
+    }
+
+    /**
+     * Looks at the host. Written for the interpreter a launch runs in (jbox starts with
+     * {@code -Xint}, where every bytecode counts): most places are absent, so they are ruled out
+     * on their names (one listing of the home directory) and with {@code java.io.File} before a
+     * {@code Path} is made for them.
+     */
+    static Probe probe(Optional<Path> home, List<Path> envSockets) {
+        Optional<Set<String>> inHome = home.flatMap(Concealed::names);
+        List<Target> targets = new ArrayList<>();
+        for (String s : SERVICE_PLACES) {
+            place(s, home, inHome, Optional.empty(), targets);
+        }
+        envSockets.forEach(p -> targets.add(new Target(p.toString(), Optional.empty())));
+        for (Masks.Place place : Masks.builtin().places()) {
+            place(place.path(), home, inHome, Optional.of(place), targets);
+        }
+        List<Found> found = new ArrayList<>();
+        for (Target t : targets) {
+            if (!new java.io.File(t.path()).exists()) {
+                continue; // nothing there (a dangling link leads nowhere to hide either)
+            }
+            Path host = Sandbox.realPath(Path.of(t.path()));
+            if (host.startsWith("/proc") || host.startsWith("/dev")
+                    || (t.secret().isPresent() && !Files.isReadable(host))) {
+                continue; // nothing of the host's, or the kernel refuses it anyway
+            }
+            boolean dir = Files.isDirectory(host);
+            boolean service = t.secret().isEmpty() && dir;
+            found.add(new Found(t.secret(), host, dir, service ? links(host) : List.of(),
+                    service ? keeps(host) : List.of()));
+        }
+        List<String> readOnly = new ArrayList<>();
+        for (String p : KERNEL_READ_ONLY) {
+            if (new java.io.File(p).exists()) {
+                readOnly.add(p);
+            }
+        }
+        Map<String, Boolean> masked = new LinkedHashMap<>();
+        for (String p : KERNEL_MASKED) {
+            java.io.File f = new java.io.File(p);
+            if (f.exists()) {
+                masked.put(p, f.isDirectory());
+            }
+        }
+        return new Probe(found, readOnly, masked);
+    }
+
+    /** As root: Docker's read-only and masked kernel paths that exist here, right after {@code --proc}. */
+    static void kernel(List<Mount> m, Probe probe, String fileMask) {
+        probe.kernelReadOnly().forEach(p -> m.add(new Mount.Bind(p, p, true)));
+        probe.kernelMasked().forEach((p, dir) -> m.add(dir ? new Mount.Empty(p) : new Mount.Bind(fileMask, p, true)));
     }
 
     /** One place hidden at one sandbox path, with the mounts that did it. */
@@ -144,63 +208,42 @@ final class Concealed {
      * explicit binds that lie inside a hidden directory; returns what became of each credential
      * place that exists and that this user can read.
      */
-    static List<Sandbox.Secret> conceal(List<Mount> m, Sandbox.Layout l, List<Explicit> explicit) {
-        List<Target> targets = new ArrayList<>();
-        for (String s : SERVICE_PLACES) {
-            expand(s, l.home()).ifPresent(p -> targets.add(new Target(p, Optional.empty())));
-        }
-        l.envSockets().forEach(p -> targets.add(new Target(p, Optional.empty())));
-        List<Masks.Place> unmasked = new ArrayList<>();
-        for (Masks.Place place : Masks.builtin().places()) {
-            if (l.unmask().contains(place.name())) {
-                unmasked.add(place);
-            } else {
-                place.resolve(l.home()).ifPresent(p -> targets.add(new Target(p, Optional.of(place))));
-            }
-        }
+    static List<Sandbox.Secret> conceal(List<Mount> m, Sandbox.Layout l, Probe probe, List<Explicit> explicit) {
         Map<String, String> explicitDests = new LinkedHashMap<>();
         explicit.forEach(e -> explicitDests.putIfAbsent(e.dest(), e.why()));
         Map<String, Path> realSources = new LinkedHashMap<>();
         Set<Path> done = new HashSet<>();
         List<Hidden> hidden = new ArrayList<>();
         List<Sandbox.Secret> secrets = new ArrayList<>();
-        Optional<Set<String>> inHome = l.home().flatMap(Concealed::names);
-        for (Target t : targets) {
-            // most places are absent: one listing of the home directory instead of a stat each
-            boolean homeEntryMissing = inHome.isPresent() && t.path().startsWith(l.home().get())
-                    && !t.path().equals(l.home().get())
-                    && !inHome.get().contains(l.home().get().relativize(t.path()).getName(0).toString());
-            if (homeEntryMissing || !Files.exists(t.path(), LinkOption.NOFOLLOW_LINKS)) {
+        for (Found f : probe.found()) {
+            if (f.secret().isPresent() && l.unmask().contains(f.secret().get().name())) {
+                secrets.add(new Sandbox.Secret(f.secret().get().name(), f.host(), List.of(),
+                        Optional.of("unmasked by name")));
                 continue;
             }
-            Path host = Sandbox.realPath(t.path());
-            if (host.startsWith("/proc") || host.startsWith("/dev") || !done.add(host)
-                    || (t.secret().isPresent() && !Files.isReadable(host))) {
-                continue; // nothing of the host's, hidden already, or the kernel refuses it anyway
+            if (!done.add(f.host())) {
+                continue; // hidden already
             }
             List<String> maskedAt = new ArrayList<>();
             Optional<String> shown = Optional.empty();
-            for (Path at : candidates(m, host, realSources)) {
+            for (Path at : candidates(m, f.host(), realSources)) {
                 String why = explicitDests.get(at.toString());
                 if (why != null) {
                     shown = Optional.of(why + " shows " + at);
                     continue;
                 }
                 Optional<Path> behind = View.hostPath(m, m.size(), at);
-                if (behind.isEmpty() || !Sandbox.realPath(behind.get()).equals(host)) {
+                if (behind.isEmpty() || !(behind.get().equals(f.host())
+                        || Sandbox.realPath(behind.get()).equals(f.host()))) {
                     continue;
                 }
-                List<Mount> added = hide(host, at, t.secret().isEmpty(), l.fileMask());
+                List<Mount> added = hide(f, at, l.fileMask());
                 m.addAll(added);
                 hidden.add(new Hidden(at, added));
                 maskedAt.add(at.toString());
             }
             Optional<String> why = maskedAt.isEmpty() ? shown : Optional.empty();
-            t.secret().ifPresent(p -> secrets.add(new Sandbox.Secret(p.name(), host, maskedAt, why)));
-        }
-        for (Masks.Place place : unmasked) {
-            place.resolve(l.home()).filter(p -> Files.exists(p, LinkOption.NOFOLLOW_LINKS)).ifPresent(p -> secrets.add(
-                    new Sandbox.Secret(place.name(), Sandbox.realPath(p), List.of(), Optional.of("unmasked by name"))));
+            f.secret().ifPresent(p -> secrets.add(new Sandbox.Secret(p.name(), f.host(), maskedAt, why)));
         }
         // explicit binds inside a hidden directory, made again on top of it, and then what they in turn must hide
         List<Explicit> again = explicit.stream().filter(e -> hidden.stream().anyMatch(h ->
@@ -216,13 +259,8 @@ final class Concealed {
 
     /** The names in a directory; empty when it cannot be listed (then each place is looked at itself). */
     private static Optional<Set<String>> names(Path dir) {
-        Set<String> out = new HashSet<>();
-        try (DirectoryStream<Path> d = Files.newDirectoryStream(dir)) {
-            d.forEach(e -> out.add(e.getFileName().toString()));
-            return Optional.of(out);
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty();
-        }
+        String[] names = dir.toFile().list(); // plain strings: no Path per entry
+        return names == null ? Optional.empty() : Optional.of(new HashSet<>(java.util.Arrays.asList(names)));
     }
 
     private static boolean strictlyInside(Path p, Path dir) {
@@ -230,8 +268,24 @@ final class Concealed {
     }
 
     /** {@code ~/x} against the home directory; absolute paths as they are. */
-    private static Optional<Path> expand(String p, Optional<Path> home) {
-        return p.startsWith("~/") ? home.map(h -> h.resolve(p.substring(2))) : Optional.of(Path.of(p));
+    /**
+     * Adds the place {@code p} ({@code ~/...} or absolute) to {@code targets}, unless it lies in
+     * the home directory under a name the home directory does not have (or there is no home).
+     */
+    private static void place(String p, Optional<Path> home, Optional<Set<String>> inHome,
+                              Optional<Masks.Place> secret, List<Target> targets) {
+        if (!p.startsWith("~/")) {
+            targets.add(new Target(p, secret));
+            return;
+        }
+        if (home.isEmpty()) {
+            return;
+        }
+        int slash = p.indexOf('/', 2);
+        if (inHome.isPresent() && !inHome.get().contains(slash < 0 ? p.substring(2) : p.substring(2, slash))) {
+            return;
+        }
+        targets.add(new Target(home.get() + p.substring(1), secret));
     }
 
     /** Every sandbox path at which a bind in {@code m} could show {@code host}. */
@@ -249,33 +303,45 @@ final class Concealed {
     }
 
     /**
-     * The mounts that hide {@code host} at {@code at}: an empty directory (a service
-     * directory keeps its top-level links, and the {@link #KEEP} files that lead into it), or
-     * an empty file over a file.
+     * The mounts that hide a place at {@code at}: an empty directory (a service directory
+     * keeps its top-level links, and the {@link #KEEP} files that lead into it), or an empty
+     * file over a file.
      */
-    private static List<Mount> hide(Path host, Path at, boolean service, String fileMask) {
-        if (!Files.isDirectory(host)) {
+    private static List<Mount> hide(Found f, Path at, String fileMask) {
+        if (!f.dir()) {
             return List.of(new Mount.Bind(fileMask, at.toString(), true));
         }
         List<Mount> out = new ArrayList<>();
         out.add(new Mount.Empty(at.toString()));
-        if (!service) {
-            return out;
+        f.links().forEach(k -> out.add(new Mount.Symlink(k.target(), at.resolve(k.name()).toString())));
+        for (Path real : f.keeps()) {
+            out.add(new Mount.Bind(real.toString(), at.resolve(f.host().relativize(real).toString()).toString(), true));
         }
-        try (DirectoryStream<Path> d = Files.newDirectoryStream(host)) {
+        return out;
+    }
+
+    /** The links at the top of a directory. */
+    private static List<Link> links(Path dir) {
+        List<Link> out = new ArrayList<>();
+        try (DirectoryStream<Path> d = Files.newDirectoryStream(dir)) {
             for (Path e : d) {
                 if (Files.isSymbolicLink(e)) {
-                    out.add(new Mount.Symlink(Files.readSymbolicLink(e).toString(),
-                            at.resolve(e.getFileName().toString()).toString()));
+                    out.add(new Link(e.getFileName().toString(), Files.readSymbolicLink(e).toString()));
                 }
             }
         } catch (IOException | RuntimeException e) {
             // unreadable: nothing of it is kept
         }
+        return out;
+    }
+
+    /** The {@link #KEEP} files whose real path lies inside {@code dir}. */
+    private static List<Path> keeps(Path dir) {
+        List<Path> out = new ArrayList<>();
         for (String k : KEEP) {
             Path real = Sandbox.realPath(Path.of(k));
-            if (strictlyInside(real, host) && Files.exists(real)) {
-                out.add(new Mount.Bind(real.toString(), at.resolve(host.relativize(real).toString()).toString(), true));
+            if (strictlyInside(real, dir) && Files.exists(real)) {
+                out.add(real);
             }
         }
         return out;

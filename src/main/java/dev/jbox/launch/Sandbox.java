@@ -126,11 +126,11 @@ public record Sandbox(List<Mount> mounts, boolean shareNet, String chdir, boolea
         }
         Path f = stateDir.get().resolve("empty");
         try {
-            var a = Files.readAttributes(f, java.nio.file.attribute.PosixFileAttributes.class,
+            // one stat: a regular file (0100000), empty, that neither group nor others may write (022)
+            Map<String, Object> a = Files.readAttributes(f, "unix:mode,size",
                     java.nio.file.LinkOption.NOFOLLOW_LINKS);
-            if (a.isRegularFile() && a.size() == 0 && !a.permissions().contains(
-                    java.nio.file.attribute.PosixFilePermission.GROUP_WRITE) && !a.permissions().contains(
-                    java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE)) {
+            if (a.get("mode") instanceof Integer mode && (mode & 0170000) == 0100000 && (mode & 022) == 0
+                    && a.get("size") instanceof Long size && size == 0) {
                 return Optional.of(f);
             }
         } catch (IOException | RuntimeException e) {
@@ -167,8 +167,9 @@ public record Sandbox(List<Mount> mounts, boolean shareNet, String chdir, boolea
         List<Mount> m = new ArrayList<>();
         List<String> notices = new ArrayList<>();
         List<Concealed.Explicit> explicit = new ArrayList<>();
+        Concealed.Probe probe = Concealed.probe(l.home(), l.envSockets());
         m.add(new Mount.Bind("/", "/", true));
-        addSystem(m, l);
+        addSystem(m, l, probe);
         Path cwd = l.cwd().toAbsolutePath().normalize();
         String dir = cwd.toString();
         Optional<String> readOnly = cwdStaysReadOnly(cwd, l.home(), l.guarded());
@@ -211,23 +212,23 @@ public record Sandbox(List<Mount> mounts, boolean shareNet, String chdir, boolea
                 explicit.add(new Concealed.Explicit(b.where(), addWritable(m, src, dest, b.where(), l.guarded())));
             }
             if (OWN_MOUNTS.stream().anyMatch(own -> Path.of(own).startsWith(dest))) {
-                addSystem(m, l); // a bind over / must not bring the host's /proc, /dev or /tmp back
+                addSystem(m, l, probe); // a bind over / must not bring the host's /proc, /dev or /tmp back
             }
         }
         List<Mount> userBinds = new ArrayList<>();
         explicit.stream().filter(e -> !e.why().equals("the working directory")).forEach(e -> userBinds.add(
                 e.mounts().getFirst()));
         boolean rootRebuilt = MountPoints.make(m, userBinds);
-        List<Secret> secrets = Concealed.conceal(m, l, explicit);
+        List<Secret> secrets = Concealed.conceal(m, l, probe, explicit);
         seal(m, rootRebuilt);
         return new Sandbox(m, l.shareNet(), l.chdir().orElse(dir), l.root(), l.hostname(), notices, secrets);
     }
 
     /** The sandbox's own /dev, /proc and /tmp, and (as root) the kernel's host-wide knobs kept out of reach. */
-    private static void addSystem(List<Mount> m, Layout l) {
+    private static void addSystem(List<Mount> m, Layout l, Concealed.Probe probe) {
         addOwnMounts(m);
         if (l.root()) {
-            Concealed.kernel(m, l.fileMask());
+            Concealed.kernel(m, probe, l.fileMask());
         }
     }
 

@@ -228,9 +228,9 @@ class SandboxLayoutTest {
         assertThat(s.secrets()).filteredOn(x -> x.host().startsWith(home)).extracting(Sandbox.Secret::name,
                 Sandbox.Secret::maskedAt, x -> x.shown().orElse("")).containsExactly(
                 org.assertj.core.groups.Tuple.tuple("ssh", List.of(home + "/.ssh", "/h/.ssh"), ""),
+                org.assertj.core.groups.Tuple.tuple("aws", List.of(), "unmasked by name"),
                 org.assertj.core.groups.Tuple.tuple("docker", List.of(home + "/.docker/config.json",
-                        "/h/.docker/config.json"), ""),
-                org.assertj.core.groups.Tuple.tuple("aws", List.of(), "unmasked by name"));
+                        "/h/.docker/config.json"), "")); // in masks.tsv's order
         // the working directory inside one shows it; the others stay masked
         Sandbox inSsh = walls(home.resolve(".ssh"), home, List.of(), false, List.of(), List.of(), Optional.of(empty));
         assertThat(args(inSsh)).doesNotContain("--tmpfs " + home + "/.ssh ").contains("--tmpfs " + home + "/.aws ");
