@@ -74,7 +74,6 @@ final class Concealed {
     static final List<String> SOCKET_VARIABLES = List.of("XDG_RUNTIME_DIR", "SSH_AUTH_SOCK", "DBUS_SESSION_BUS_ADDRESS",
             "DBUS_SYSTEM_BUS_ADDRESS", "DOCKER_HOST", "CONTAINER_HOST", "WAYLAND_DISPLAY");
 
-
     /**
      * The absolute socket paths and directories that {@code env} names ({@link #SOCKET_VARIABLES}:
      * {@code unix:path=...} and {@code unix://...} addresses, a {@code WAYLAND_DISPLAY} under
@@ -157,6 +156,11 @@ final class Concealed {
      * {@code Path} is made for them.
      */
     static Probe probe(Optional<Path> home, List<Path> envSockets) {
+        return probe(home, envSockets, KEEP);
+    }
+
+    /** {@link #probe(Optional, List)} with other files to keep (for tests). */
+    static Probe probe(Optional<Path> home, List<Path> envSockets, List<String> keep) {
         Optional<Set<String>> inHome = home.flatMap(Concealed::names);
         List<Target> targets = new ArrayList<>();
         for (String s : SERVICE_PLACES) {
@@ -179,7 +183,7 @@ final class Concealed {
             boolean dir = Files.isDirectory(host);
             boolean service = t.secret().isEmpty() && dir;
             found.add(new Found(t.secret(), host, dir, service ? links(host) : List.of(),
-                    service ? keeps(host) : List.of()));
+                    service ? keeps(host, keep) : List.of()));
         }
         List<String> readOnly = new ArrayList<>();
         for (String p : KERNEL_READ_ONLY) {
@@ -339,10 +343,10 @@ final class Concealed {
         return out;
     }
 
-    /** The {@link #KEEP} files whose real path lies inside {@code dir}. */
-    private static List<Path> keeps(Path dir) {
+    /** The files of {@code keep} ({@link #KEEP}) whose real path lies inside {@code dir}. */
+    private static List<Path> keeps(Path dir, List<String> keep) {
         List<Path> out = new ArrayList<>();
-        for (String k : KEEP) {
+        for (String k : keep) {
             Path real = Sandbox.realPath(Path.of(k));
             if (strictlyInside(real, dir) && Files.exists(real)) {
                 out.add(real);

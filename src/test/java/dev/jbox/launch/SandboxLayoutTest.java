@@ -255,4 +255,25 @@ class SandboxLayoutTest {
         assertThat(s.hostPath(runtime + "/wayland-0")).isEmpty();
         assertThat(s.hostPath(runtime + "/bus")).contains(Path.of(runtime + "/bus"));
     }
+
+    /** DNS keeps working: a resolv.conf that links into a hidden service directory is bound again inside it. */
+    @Test
+    void aFileThatLinksIntoAHiddenDirectoryIsKept() throws Exception {
+        Path runtime = Files.createDirectories(outside.resolve("run")).toRealPath();
+        Path stub = Files.writeString(Files.createDirectories(runtime.resolve("resolve")).resolve("stub.conf"), "ns");
+        Files.createSymbolicLink(runtime.resolve("shm"), Path.of("/dev/shm"));
+        Path etc = Files.createDirectories(outside.resolve("etc"));
+        Path resolv = Files.createSymbolicLink(etc.resolve("resolv.conf"), stub);
+        Concealed.Probe probe = Concealed.probe(Optional.empty(), List.of(runtime), List.of(resolv.toString()));
+        assertThat(probe.found()).filteredOn(f -> f.host().equals(runtime)).singleElement().satisfies(f -> {
+            assertThat(f.keeps()).containsExactly(stub);
+            assertThat(f.links()).containsExactly(new Concealed.Link("shm", "/dev/shm"));
+        });
+        List<Mount> m = new java.util.ArrayList<>(List.of(new Mount.Bind("/", "/", true)));
+        Sandbox.Layout l = new Sandbox.Layout(outside, Optional.empty(), List.of(), List.of(), true, false,
+                Optional.empty(), Optional.empty());
+        Concealed.conceal(m, l, probe, List.of());
+        assertThat(m).containsSubsequence(new Mount.Empty(runtime.toString()),
+                new Mount.Symlink("/dev/shm", runtime + "/shm"), new Mount.Bind(stub.toString(), stub.toString(), true));
+    }
 }
