@@ -26,6 +26,7 @@
 #include <sys/types.h>
 #include <sys/wait.h>       /* waitpid WNOHANG */
 #include <linux/close_range.h> /* CLOSE_RANGE_CLOEXEC */
+#include <linux/landlock.h> /* LANDLOCK_CREATE_RULESET_VERSION */
 #include <linux/filter.h>   /* struct sock_filter, struct sock_fprog */
 #include <linux/seccomp.h>  /* struct seccomp_data, SECCOMP_* */
 
@@ -55,6 +56,26 @@
 #ifndef SECCOMP_SET_MODE_FILTER
 #define SECCOMP_SET_MODE_FILTER 1
 #endif
+
+/*
+ * Landlock's scopes (Linux 6.12, ABI 6) and the ruleset attribute as that ABI has it: older
+ * UAPI headers (Debian 12's 6.1) stop at handled_access_fs. The kernel takes the struct's
+ * size as an argument, so jbox passes exactly these three fields.
+ */
+#ifndef LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET
+#define LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET (1ULL << 0)
+#define LANDLOCK_SCOPE_SIGNAL (1ULL << 1)
+#endif
+struct jbox_landlock_ruleset_attr {
+    __u64 handled_access_fs;
+    __u64 handled_access_net;
+    __u64 scoped;
+};
+/* its size and the offset of scoped, so jbox fills one as bytes */
+enum {
+    JBOX_SIZEOF_LANDLOCK_RULESET_ATTR = sizeof(struct jbox_landlock_ruleset_attr),
+    JBOX_OFFSETOF_LANDLOCK_SCOPED = __builtin_offsetof(struct jbox_landlock_ruleset_attr, scoped)
+};
 
 /*
  * sizeof(sigset_t), so jbox can allocate a signal set without initialising the

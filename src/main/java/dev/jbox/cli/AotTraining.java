@@ -11,7 +11,7 @@ import java.util.Optional;
  * table), and then {@code jbox bwrap} up to the same point, with a line like the ones agent
  * sandboxes send. Without the bwrap step, each {@code jbox bwrap} read ~30 of its classes out
  * of the jar (~20 ms); without the user's profile, such a run read the tables' classes so
- * (~30 ms).
+ * (~30 ms). The empty file that masks files is made on a state directory's first run: that too.
  * Not a command: nothing on jbox's command line reaches the bwrap path that does not exec.
  */
 public final class AotTraining {
@@ -28,6 +28,17 @@ public final class AotTraining {
             custom = Main.run("run", "--dry-run", "--config", config.toString(), "--profile", "trained", "--", "true");
         } finally {
             java.nio.file.Files.deleteIfExists(config);
+        }
+        // the empty file that masks files, made on a state directory's first run (config.HostFile)
+        java.nio.file.Path state = java.nio.file.Files.createTempDirectory("jbox-aot-training");
+        try {
+            dev.jbox.launch.Sandbox.emptyFile(java.util.Optional.of(state.resolve("jbox")));
+        } finally {
+            try (var w = java.nio.file.Files.walk(state)) {
+                for (java.nio.file.Path p : w.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    java.nio.file.Files.deleteIfExists(p);
+                }
+            }
         }
         boolean[] prepared = {false};
         BwrapCommand bwrap = new BwrapCommand((req, env, nofileSoft, version) -> {

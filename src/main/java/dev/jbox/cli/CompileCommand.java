@@ -1,8 +1,8 @@
 package dev.jbox.cli;
 
+import dev.jbox.config.HostFile;
 import dev.jbox.review.Subject;
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -36,7 +36,7 @@ final class CompileCommand implements Subcommand {
             out.write(bytes);
             out.flush();
         } else {
-            Files.write(Path.of(output), bytes);
+            HostFile.write(Path.of(output), bytes);
             System.err.println("jbox: wrote " + p.length() + " instructions (" + p.bytes().length + " bytes) for "
                     + p.arch() + " under " + profile.describe() + " to " + output);
         }

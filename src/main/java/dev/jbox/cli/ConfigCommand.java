@@ -3,8 +3,10 @@ package dev.jbox.cli;
 import dev.jbox.arch.Arch;
 import dev.jbox.config.Bind;
 import dev.jbox.config.ConfigFile;
+import dev.jbox.config.Escape;
 import dev.jbox.config.FilterChoice;
 import dev.jbox.config.Json;
+import dev.jbox.config.Masks;
 import dev.jbox.config.ProfileSpec;
 import dev.jbox.config.SandboxSettings;
 import dev.jbox.config.Trust;
@@ -67,6 +69,7 @@ final class ConfigCommand implements Subcommand {
         m.put("clear_env", s.clearEnv());
         m.put("hostname", s.hostname().orElse(null));
         m.put("chdir", s.chdir().orElse(null));
+        m.put("unmask", s.unmask());
         m.put("profiles", cfg.profiles().stream().map(ProfileSpec::name).toList());
         if (Opts.on(jsonOpt)) {
             System.out.println(Json.of(m));
@@ -79,9 +82,9 @@ final class ConfigCommand implements Subcommand {
         sb.append("share_net:   ").append(s.shareNet().orElse(false)).append('\n');
         for (Bind b : s.binds()) {
             String target = Trust.target(b).map(Path::toString).orElse("(missing)");
-            sb.append(b.readOnly() ? "ro_bind:     " : "bind:        ").append(b.src())
-                    .append(target.equals(b.src()) ? "" : " (resolves to " + target + ")")
-                    .append(" -> ").append(b.dest()).append('\n');
+            sb.append(b.readOnly() ? "ro_bind:     " : "bind:        ").append(Escape.visible(b.src()))
+                    .append(target.equals(b.src()) ? "" : " (resolves to " + Escape.visible(target) + ")")
+                    .append(" -> ").append(Escape.visible(b.dest())).append('\n');
         }
         environmentAndPlace(s, "", sb);
         if (!cfg.profiles().isEmpty()) {
@@ -91,16 +94,34 @@ final class ConfigCommand implements Subcommand {
         return 0;
     }
 
-    /** The environment, host name and working directory a config sets, a line each (also for {@code jbox trust}). */
+    /**
+     * The environment, host name and working directory a config sets, a line each (also for
+     * {@code jbox trust}). Every value is shown escaped: a cloned file's control characters
+     * must not rewrite the lines a user reviews before trusting it.
+     */
     static void environmentAndPlace(SandboxSettings s, String indent, StringBuilder sb) {
         if (s.clearEnv()) {
             sb.append(indent).append("clear_env:   true (PATH kept)\n");
         }
-        s.setEnv().forEach((k, v) -> sb.append(indent).append("env:         ").append(k).append('=').append(v).append('\n'));
+        s.setEnv().forEach((k, v) -> sb.append(indent).append("env:         ").append(Escape.visible(k)).append('=')
+                .append(Escape.visible(v)).append('\n'));
         if (!s.unsetEnv().isEmpty()) {
-            sb.append(indent).append("unset_env:   ").append(String.join(" ", s.unsetEnv())).append('\n');
+            sb.append(indent).append("unset_env:   ").append(Escape.visible(String.join(" ", s.unsetEnv()))).append('\n');
         }
-        s.hostname().ifPresent(h -> sb.append(indent).append("hostname:    ").append(h).append('\n'));
-        s.chdir().ifPresent(c -> sb.append(indent).append("chdir:       ").append(c).append('\n'));
+        s.hostname().ifPresent(h -> sb.append(indent).append("hostname:    ").append(Escape.visible(h)).append('\n'));
+        s.chdir().ifPresent(c -> sb.append(indent).append("chdir:       ").append(Escape.visible(c)).append('\n'));
+        masks(s, indent, sb);
+    }
+
+    /** The credential places a config unmasks, and those every sandbox still masks (masks.tsv). */
+    static void masks(SandboxSettings s, String indent, StringBuilder sb) {
+        Masks masks = Masks.builtin();
+        for (String name : s.unmask()) {
+            List<String> paths = masks.named(name).stream().map(Masks.Place::path).toList();
+            sb.append(indent).append("unmask:      ").append(name).append(" (").append(String.join(", ", paths))
+                    .append(": shown inside)\n");
+        }
+        List<String> masked = masks.names().stream().filter(n -> !s.unmask().contains(n)).toList();
+        sb.append(indent).append("masked:      ").append(String.join(" ", masked)).append('\n');
     }
 }

@@ -1,9 +1,9 @@
 package dev.jbox.cli;
 
 import dev.jbox.config.ConfigException;
+import dev.jbox.config.HostFile;
 import dev.jbox.config.OciExport;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -41,7 +41,7 @@ final class ExportCommand implements Subcommand {
         if (output == null || output.equals("-")) {
             System.out.print(json);
         } else {
-            Files.writeString(Path.of(output), json, StandardCharsets.UTF_8);
+            HostFile.write(Path.of(output), json.getBytes(StandardCharsets.UTF_8));
             System.err.println("jbox: wrote " + profile.describe() + " as an OCI seccomp profile to " + output);
         }
         return 0;

@@ -1,12 +1,12 @@
 package dev.jbox.cli;
 
+import dev.jbox.config.HostFile;
 import dev.jbox.config.Profiles;
 import dev.jbox.launch.NotifyLaunch;
 import dev.jbox.launch.Session;
 import dev.jbox.launch.Supervisor;
 import dev.jbox.policy.Policy;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -72,16 +72,24 @@ final class LearnCommand implements Subcommand {
         Session.Host host = Session.Host.current();
         Session.Sandboxed learn = Session.learn(host, new Session.Learn(baseName, Opts.on(shareNet), cmd));
         RunCommand.say(learn.warnings(), Session.noticesToSay(host, learn.notices(), Opts.on(quiet)));
+        // the output's directory opened before the command runs: a link it leaves at the name is replaced
+        try (HostFile out = HostFile.open(output)) {
+            return learn(learn, baseName, format, cmd, out);
+        }
+    }
+
+    private int learn(Session.Sandboxed learn, String baseName, String format, List<String> cmd, HostFile output)
+            throws Exception {
         NotifyLaunch.Result result = learn.learn(new Supervisor.Limits(Optional.empty(), Duration.ofSeconds(10),
                 Opts.on(verbose)), System.err);
         Policy base = learn.notifiedPolicy();
         String toml = LearnedProfile.toml(baseName, base, cmd, result.log().entries());
         LearnedProfile.check(toml); // it must load and compile, or nothing is written
         String text = format.equals("oci") ? LearnedProfile.oci(toml) : toml;
-        Files.writeString(output, text, StandardCharsets.UTF_8);
+        output.write(text.getBytes(StandardCharsets.UTF_8));
         long distinct = result.log().entries().stream().map(e -> e.call().syscall()).distinct().count();
         System.err.println("jbox: learned " + distinct + " distinct calls beyond the core from " + result.notifications()
-                + " notifications; wrote " + output + " (" + format + ")"
+                + " notifications; wrote " + output.target() + " (" + format + ")"
                 + (result.exitStatus() != 0 ? "; the command exited " + result.exitStatus()
                 + ", so the run may not have covered its normal path" : ""));
         System.err.flush();

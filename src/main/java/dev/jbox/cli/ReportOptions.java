@@ -1,6 +1,7 @@
 package dev.jbox.cli;
 
 import dev.jbox.config.FilterChoice;
+import dev.jbox.config.HostFile;
 import dev.jbox.launch.CallLog;
 import dev.jbox.launch.LaunchException;
 import dev.jbox.launch.NotifyLaunch;
@@ -8,7 +9,6 @@ import dev.jbox.launch.Session;
 import dev.jbox.launch.Supervisor;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -61,6 +61,14 @@ final class ReportOptions {
     int launch(Session.Sandboxed run, Supervisor.Limits limits, PrintStream err) throws LaunchException, IOException {
         Path json = Opts.get(reportJsonOpt);
         NotifyLaunch.requireUsable(run.plan().bwrap(), Opts.on(reportOpt) ? "--report" : "--report-json");
+        // its directory opened before the command runs: what the command leaves there cannot steer the write
+        try (HostFile out = json == null ? null : HostFile.open(json)) {
+            return launch(run, limits, err, out);
+        }
+    }
+
+    private int launch(Session.Sandboxed run, Supervisor.Limits limits, PrintStream err, HostFile json)
+            throws LaunchException, IOException {
         NotifyLaunch.Result result = run.report(limits, err);
         CallLog log = result.log();
         String profile = run.notifiedPolicy().name();
@@ -75,7 +83,7 @@ final class ReportOptions {
             err.flush();
         }
         if (json != null) {
-            Files.writeString(json, log.reportJson(profile, complain));
+            json.write(log.reportJson(profile, complain).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
         return result.exitStatus();
     }

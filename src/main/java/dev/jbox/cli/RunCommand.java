@@ -21,6 +21,9 @@ final class RunCommand implements Subcommand {
     private final OptionSpec binds = Opts.pair("PATH", "Bind host path SRC read-write at DEST (--bind SRC DEST).", "--bind");
     private final OptionSpec roBinds = Opts.pair("PATH", "Bind host path SRC read-only at DEST (--ro-bind SRC DEST).",
             "--ro-bind");
+    private final OptionSpec unmask = OptionSpec.builder("--unmask").type(List.class).auxiliaryTypes(String.class)
+            .arity("1").paramLabel("NAME").description("Show a credential place that every sandbox masks (ssh, aws,"
+                    + " docker, history, ...; jbox run --dry-run lists them), repeatable.").build();
     private final OptionSpec dryRun = Opts.flag(
             "Do everything up to the exec (compile, write and seal the filter) and print bwrap's command line instead.",
             "--dry-run");
@@ -38,13 +41,18 @@ final class RunCommand implements Subcommand {
                         + "directory, unless it is /, your home directory or above it, or inside jbox's own files (its "
                         + "config, its trust store, jbox itself): then it stays read-only, which jbox says once per "
                         + "directory.",
+                "It hides the host's services (/run, /var/run and other socket places: a socket is reachable only "
+                        + "when bound on purpose), credentials (~/.ssh, ~/.aws, shell histories, ...: shown empty; "
+                        + "--unmask NAME shows one) and, as root, the kernel's host-wide knobs (/proc/sys read-only). "
+                        + "A bind may land where the host has nothing (--bind ~/src /src); nothing is made on the host.",
                 "The filter: --profile, else JBOX_PROFILE, else the config file's [sandbox] seccomp, else the "
                         + "default preset, minimal.");
         filterOptions.addTo(spec);
         config.addTo(spec);
         launchMode.addTo(spec);
         report.addTo(spec);
-        spec.addOption(shareNet).addOption(binds).addOption(roBinds).addOption(dryRun).addOption(quiet).addOption(debug)
+        spec.addOption(shareNet).addOption(binds).addOption(roBinds).addOption(unmask).addOption(dryRun).addOption(quiet)
+                .addOption(debug)
                 .addPositional(command);
         spec.usageMessage().sortOptions(false);
         return spec;
@@ -59,7 +67,7 @@ final class RunCommand implements Subcommand {
         Session.Mode mode = launchMode.noNamespaces() ? Session.Mode.NO_NAMESPACES
                 : report.on() ? Session.Mode.REPORT : Session.Mode.SANDBOX;
         Session.Run request = new Session.Run(config.given(), filterOptions.request(), binds(), Opts.on(shareNet), mode,
-                Opts.list(command));
+                Opts.list(command), Opts.list(unmask));
         Session.Host host = Session.Host.current();
         if (mode == Session.Mode.NO_NAMESPACES) {
             Session.Unsandboxed direct = Session.direct(host, request);

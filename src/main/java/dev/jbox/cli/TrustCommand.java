@@ -2,6 +2,7 @@ package dev.jbox.cli;
 
 import dev.jbox.config.Bind;
 import dev.jbox.config.ConfigFile;
+import dev.jbox.config.Escape;
 import dev.jbox.config.FilterSource;
 import dev.jbox.config.SandboxSettings;
 import dev.jbox.config.TrustRecord;
@@ -82,11 +83,11 @@ final class TrustCommand implements Subcommand {
                 .append('\n');
         for (Bind b : s.binds()) {
             String target = v.record().bindTargets().get(b.src());
-            out.append(b.readOnly() ? "  ro_bind:   " : "  bind (rw): ").append(b.src());
+            out.append(b.readOnly() ? "  ro_bind:   " : "  bind (rw): ").append(Escape.visible(b.src()));
             if (target != null && !target.equals(b.src())) {
-                out.append(" (resolves to ").append(target).append(')');
+                out.append(" (resolves to ").append(Escape.visible(target)).append(')');
             }
-            out.append(" -> ").append(b.dest()).append('\n');
+            out.append(" -> ").append(Escape.visible(b.dest())).append('\n');
         }
         ConfigCommand.environmentAndPlace(s, "  ", out);
         out.append("  seccomp:   ").append(v.choice().name());

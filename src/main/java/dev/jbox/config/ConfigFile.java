@@ -46,7 +46,7 @@ public record ConfigFile(Optional<Path> path, Origin origin, String sha256, Sand
 
     static final Set<String> TOP_KEYS = Set.of("sandbox", "profiles");
     static final Set<String> SANDBOX_KEYS = Set.of("seccomp", "share_net", "bind", "ro_bind", "env", "unset_env",
-            "clear_env", "hostname", "chdir");
+            "clear_env", "hostname", "chdir", "unmask");
     static final Set<String> BIND_KEYS = Set.of("src", "dest");
 
     public ConfigFile {
@@ -177,7 +177,11 @@ public record ConfigFile(Optional<Path> path, Origin origin, String sha256, Sand
         if (chdir.isPresent() && !chdir.get().startsWith("/")) {
             throw new ConfigException(where + ": chdir must be an absolute path inside the sandbox");
         }
-        return new SandboxSettings(seccomp, shareNet, binds, setEnv, unset, clear, hostname, chdir);
+        List<String> unmask = strings(s, "unmask", where);
+        if (!unmask.isEmpty()) { // the table read only when needed: launch time
+            Masks.builtin().check(unmask, where + ": unmask");
+        }
+        return new SandboxSettings(seccomp, shareNet, binds, setEnv, unset, clear, hostname, chdir, unmask);
     }
 
     private static List<Bind> binds(Config s, String key, boolean ro, Path file, Optional<Path> home, String where)

@@ -18,7 +18,7 @@ public final class Json {
                 case '\t' -> b.append("\\t");
                 case '\r' -> b.append("\\r");
                 default -> {
-                    if (c < 0x20) {
+                    if (c < 0x20 || c == 0x7f) { // DEL too: TOML's basic strings (learned profiles) refuse it raw
                         b.append(String.format("\\u%04x", (int) c));
                     } else {
                         b.append(c);

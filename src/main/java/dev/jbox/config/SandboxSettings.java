@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param clearEnv start from an empty environment (then {@code setEnv}; PATH is kept)
  * @param hostname the sandbox's host name (it has its own UTS namespace)
  * @param chdir    working directory inside the sandbox (default: the current directory)
+ * @param unmask   masked places to show after all ({@link Masks} names)
  */
 public record SandboxSettings(
         Optional<SeccompSetting> seccomp,
@@ -25,14 +26,16 @@ public record SandboxSettings(
         List<String> unsetEnv,
         boolean clearEnv,
         Optional<String> hostname,
-        Optional<String> chdir) {
+        Optional<String> chdir,
+        List<String> unmask) {
 
     public SandboxSettings {
         binds = List.copyOf(binds);
         setEnv = Map.copyOf(setEnv);
         unsetEnv = List.copyOf(unsetEnv);
+        unmask = List.copyOf(unmask);
     }
 
     public static final SandboxSettings NONE = new SandboxSettings(Optional.empty(), Optional.empty(), List.of(),
-            Map.of(), List.of(), false, Optional.empty(), Optional.empty());
+            Map.of(), List.of(), false, Optional.empty(), Optional.empty(), List.of());
 }

@@ -2,11 +2,9 @@ package dev.jbox.config;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 
@@ -49,12 +47,8 @@ public record TrustStore(Optional<Path> dir) {
         Path p = recordPath(Path.of(r.file()));
         try {
             Files.createDirectories(d, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            Path tmp = Files.createTempFile(d, ".record", ".tmp");
-            Files.writeString(tmp, r.serialize());
-            try {
-                Files.move(tmp, p, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, p, StandardCopyOption.REPLACE_EXISTING);
+            try (HostFile f = HostFile.open(p)) {
+                f.write(r.serialize().getBytes(StandardCharsets.UTF_8), PosixFilePermissions.fromString("rw-------"));
             }
         } catch (IOException e) {
             throw new ConfigException(d + ": cannot write the trust store: " + e.getMessage());

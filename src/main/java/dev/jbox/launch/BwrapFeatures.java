@@ -1,10 +1,10 @@
 package dev.jbox.launch;
 
+import dev.jbox.config.HostFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.Optional;
 
@@ -50,8 +50,9 @@ public final class BwrapFeatures {
         cache.ifPresent(c -> {
             try {
                 Files.createDirectories(c.getParent());
-                Files.writeString(c, key + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                        StandardOpenOption.APPEND);
+                String known = Files.isRegularFile(c, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                        ? Files.readString(c, StandardCharsets.UTF_8) : "";
+                HostFile.write(c, (known + key + "\n").getBytes(StandardCharsets.UTF_8));
             } catch (IOException | RuntimeException ignored) {
                 // a read-only home is fine: the next launch asks again
             }

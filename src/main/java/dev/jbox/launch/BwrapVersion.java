@@ -1,11 +1,11 @@
 package dev.jbox.launch;
 
+import dev.jbox.config.HostFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -132,9 +132,7 @@ public record BwrapVersion(int major, int minor, int patch) implements Comparabl
                 }
             }
             keep.append(key).append('\t').append(v).append('\n');
-            Path tmp = cache.resolveSibling(cache.getFileName() + "." + ProcessHandle.current().pid());
-            Files.writeString(tmp, keep, StandardCharsets.UTF_8);
-            Files.move(tmp, cache, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            HostFile.write(cache, keep.toString().getBytes(StandardCharsets.UTF_8));
         } catch (IOException | RuntimeException ignored) {
             // a read-only home is fine: the next launch asks bwrap again
         }

@@ -1,5 +1,6 @@
 package dev.jbox.launch;
 
+import dev.jbox.config.Escape;
 import dev.jbox.config.Json;
 import dev.jbox.policy.Errnos;
 import java.util.ArrayList;
@@ -82,7 +83,7 @@ public final class CallLog {
         for (Entry e : refused) {
             Call c = e.call();
             out.add("jbox:   " + c.shown() + " -> " + (complain ? "would refuse " : "") + Errnos.name(c.errno())
-                    + ", " + e.count() + (e.count() == 1 ? " time" : " times") + ", by " + c.executable()
+                    + ", " + e.count() + (e.count() == 1 ? " time" : " times") + ", by " + Escape.visible(c.executable())
                     + " (pid " + e.pid() + ")");
         }
         return out;

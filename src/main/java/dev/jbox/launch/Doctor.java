@@ -64,10 +64,11 @@ public final class Doctor {
      * @param run       what {@code jbox run} applies here
      * @param bwrap     what {@code jbox bwrap} applies here
      * @param nestedFilter the nested preset's filter, for the trial of a sandbox inside a sandbox
+     * @param sandbox   the default sandbox here (the trial's), for what it lets a command reach
      */
     public record Inputs(Path proc, Map<String, String> env, boolean root, List<String> trialArgs,
                          Optional<byte[]> filterBytes, Effective run, Effective bwrap,
-                         Optional<byte[]> nestedFilter) {
+                         Optional<byte[]> nestedFilter, Sandbox sandbox) {
     }
 
     /** Runs every check in order. */
@@ -81,6 +82,8 @@ public final class Doctor {
         filters(in, out);
         report(bwrap, out);
         prover(in, out);
+        landlock(bwrap, out);
+        out.add(sockets(in.proc(), in.sandbox(), bwrap.isPresent() && LandlockScope.of(bwrap.get()).applies()));
         trial(in, bwrap, out);
         nested(in, bwrap, out);
         return out;
@@ -253,6 +256,80 @@ public final class Doctor {
         }
     }
 
+
+    // ------------------------------------------------------------------ the walls: Landlock, host sockets
+
+    /** Whether jbox scopes its sandboxes with Landlock here, and why not. */
+    private static void landlock(Optional<Path> bwrap, List<Check> out) {
+        String title = "Landlock scopes (abstract unix sockets, signals)";
+        if (bwrap.isEmpty()) {
+            out.add(new Check("landlock", title, Status.INFO, "not checked: no bwrap", "install bubblewrap"));
+            return;
+        }
+        LandlockScope s = LandlockScope.of(bwrap.get());
+        if (s.applies()) {
+            out.add(new Check("landlock", title, Status.OK, s.describe() + ": with --share-net a command still cannot "
+                    + "reach the host's abstract sockets (X11's @/tmp/.X11-unix/X0, some D-Bus buses) nor signal a "
+                    + "process outside (the trial below runs under it)", ""));
+        } else {
+            out.add(new Check("landlock", title, Status.INFO, s.describe() + ": jbox carries on without it; a "
+                    + "sandbox with --share-net can connect to the host's abstract unix sockets (X11's "
+                    + "@/tmp/.X11-unix/X0, some D-Bus buses); without --share-net it has an abstract namespace of "
+                    + "its own", s.setuidBwrap() ? "use a bwrap that is not setuid (unprivileged user namespaces)"
+                    : "Linux >= 6.12 with Landlock enabled (lsm= on the kernel command line) scopes them"));
+        }
+    }
+
+    /**
+     * The host's pathname unix sockets (from {@code /proc/net/unix}: every socket bound in this
+     * network namespace) that a default sandbox here still shows, so a command could connect
+     * to the service behind it (connect(2) ignores read-only mounts).
+     */
+    static Check sockets(Path proc, Sandbox sandbox, boolean scoped) {
+        String title = "host sockets a default sandbox can reach";
+        Optional<String> table = read(proc.resolve("net/unix"));
+        if (table.isEmpty()) {
+            return new Check("sockets", title, Status.INFO, "not checked: " + proc.resolve("net/unix")
+                    + " cannot be read", "");
+        }
+        java.util.Set<Path> sockets = new java.util.TreeSet<>();
+        int abstractCount = 0;
+        for (String line : table.get().split("\n")) {
+            String[] f = line.trim().split("\\s+", 8);
+            if (f.length < 8 || f[0].startsWith("Num")) {
+                continue;
+            }
+            if (f[7].startsWith("@")) {
+                abstractCount++;
+            } else if (f[7].startsWith("/")) {
+                Path p = Path.of(f[7]);
+                if (Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    sockets.add(Sandbox.realPath(p));
+                }
+            }
+        }
+        List<String> reachable = new ArrayList<>();
+        for (Path p : sockets) {
+            List<String> at = sandbox.showing(p);
+            if (!at.isEmpty()) {
+                reachable.add(p + (at.equals(List.of(p.toString())) ? "" : " (at " + String.join(", ", at) + ")"));
+            }
+        }
+        String abstracts = abstractCount == 0 ? "" : "; " + abstractCount + " abstract socket"
+                + (abstractCount == 1 ? "" : "s") + (scoped ? " (out of reach: Landlock scopes them)"
+                : " (reachable with --share-net: no Landlock scope here)");
+        if (reachable.isEmpty()) {
+            return new Check("sockets", title, Status.OK, "none of the " + sockets.size() + " pathname socket"
+                    + (sockets.size() == 1 ? "" : "s") + " bound here shows in a default sandbox from "
+                    + sandbox.chdir() + abstracts, "");
+        }
+        return new Check("sockets", title, Status.WARN, reachable.size() + " of " + sockets.size()
+                + " pathname sockets show in a default sandbox from " + sandbox.chdir() + ", so a command "
+                + "can connect to the service behind each: " + String.join(", ", reachable) + abstracts,
+                "these lie outside the places jbox hides (docs/SECURITY.md): run from a directory that does not "
+                        + "hold them, or move the service's socket under /run or the runtime directory");
+    }
+
     // ------------------------------------------------------------------ JDK, TIOCSTI
 
     private static void jdk(List<Check> out) {
@@ -301,7 +378,8 @@ public final class Doctor {
             out.add(new Check("trial", title, Status.FAIL, "not tried: no bwrap", "install bubblewrap"));
             return;
         }
-        Run r = bwrapRun(bwrap.get(), in.trialArgs(), in.filterBytes(), List.of("true"));
+        Run r = scoped(LandlockScope.of(bwrap.get()),
+                () -> bwrapRun(bwrap.get(), in.trialArgs(), in.filterBytes(), List.of("true")));
         if (r.exit() == 0) {
             out.add(new Check("trial", title, Status.OK, "a sandbox started and ran 'true' in " + r.ms() + " ms"
                     + (in.filterBytes().isPresent() ? ", under the minimal filter" : ""), ""));
@@ -393,6 +471,29 @@ public final class Doctor {
         }
         return new Trial(false, "Under the nested preset, a sandbox inside a sandbox " + how + " failed too ("
                 + r.describe() + "): nested sandboxes cannot start here whatever the profile.");
+    }
+
+    /**
+     * {@code run} on a thread of its own that first enters {@code scope}, as {@code run} starts
+     * bwrap: the domain stays on that thread (which lives until bwrap is reaped, since
+     * {@code --die-with-parent} follows it), not on the doctor's main thread.
+     */
+    private static Run scoped(LandlockScope scope, java.util.function.Supplier<Run> run) {
+        java.util.concurrent.CompletableFuture<Run> result = new java.util.concurrent.CompletableFuture<>();
+        Thread t = Thread.ofPlatform().name("jbox-doctor-trial").start(() -> {
+            try {
+                scope.enter();
+                result.complete(run.get());
+            } catch (RuntimeException e) {
+                result.complete(new Run(-1, "cannot scope the sandbox with Landlock: " + e.getMessage(), 0));
+            }
+        });
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return result.getNow(new Run(-1, "the trial was interrupted", 0));
     }
 
     /** One bwrap run: exit status (-1: did not run), what it printed, how long it took. */

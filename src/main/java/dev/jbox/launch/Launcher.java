@@ -283,6 +283,7 @@ public final class Launcher {
     public static void exec(Plan plan, List<String> env, long nofileSoft) throws LaunchException {
         Prepared p = prepare(plan, nofileSoft);
         try {
+            LandlockScope.of(plan.bwrap()).enter(); // this thread becomes bwrap: the domain goes with it
             Posix.execve(plan.bwrap().toString(), p.argv(), env, p.keptFds());
             throw new LaunchException(LaunchException.Kind.FAILED, "execve returned without an error");
         } catch (NativeException e) {

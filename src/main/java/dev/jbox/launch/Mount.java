@@ -34,4 +34,29 @@ public sealed interface Mount {
             return List.of("--proc", dest);
         }
     }
+
+    /**
+     * A directory that jbox empties or rebuilds: a tmpfs, writable while bwrap makes mount
+     * points in it, sealed read-only by a {@link RemountRo} once everything below it is
+     * mounted (a hidden {@code /run}, a masked secret, the rebuilt parent of a new mount point).
+     */
+    record Empty(String dest) implements Mount {
+        public List<String> args() {
+            return List.of("--tmpfs", dest);
+        }
+    }
+
+    /** A symbolic link, as the host has it (in a rebuilt directory). */
+    record Symlink(String target, String dest) implements Mount {
+        public List<String> args() {
+            return List.of("--symlink", target, dest);
+        }
+    }
+
+    /** Makes the mount at {@code dest} read-only (that mount only, not those below it). */
+    record RemountRo(String dest) implements Mount {
+        public List<String> args() {
+            return List.of("--remount-ro", dest);
+        }
+    }
 }

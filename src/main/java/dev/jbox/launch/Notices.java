@@ -1,16 +1,12 @@
 package dev.jbox.launch;
 
+import dev.jbox.config.HostFile;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -18,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 
 /**
  * jbox's own notices: what it decided for the user (a working directory kept read-only), said
@@ -88,33 +83,16 @@ public final class Notices {
     }
 
     /**
-     * Writes {@code dir/name} whole, never through a link: a new file of the user's alone,
-     * created in {@code dir} (CREATE_NEW does not follow a link), then renamed over {@code name}
-     * (rename replaces a link there, it does not write through it). A small stand-in for jbox's
-     * one writer of host files: swap it for that when it exists.
+     * Writes {@code dir/name} whole, never through a link ({@link HostFile}: a new file of the
+     * user's alone, renamed over {@code name}), in a directory of the user's alone.
      */
     static void writeState(Path dir, String name, byte[] bytes) throws IOException {
         Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-            throw new IOException(dir + " is not a directory");
+            throw new IOException(dir + " is not a directory"); // a link in its place is not followed
         }
-        Path tmp = dir.resolve("." + name + "." + UUID.randomUUID() + ".tmp");
-        try {
-            try (SeekableByteChannel ch = Files.newByteChannel(tmp, Set.of(StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
-                ByteBuffer b = ByteBuffer.wrap(bytes);
-                while (b.hasRemaining()) {
-                    ch.write(b);
-                }
-            }
-            try {
-                Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp); // when the write or the rename failed
+        try (HostFile f = HostFile.open(dir.resolve(name))) {
+            f.write(bytes, PosixFilePermissions.fromString("rw-------"));
         }
     }
 

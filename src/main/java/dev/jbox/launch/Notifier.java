@@ -1,7 +1,7 @@
 package dev.jbox.launch;
 
 import dev.jbox.arch.Arch;
-import dev.jbox.nativ.Posix;
+import dev.jbox.nativ.SeccompNotif;
 import dev.jbox.policy.Action;
 import dev.jbox.policy.Notifying;
 import dev.jbox.policy.Policy;
@@ -66,7 +66,7 @@ final class Notifier implements Runnable {
     private final CompletableFuture<Integer> listener;
     private volatile boolean stop;
     private volatile int spawningThread = -1;
-    private Posix.NotifReceiver receiver; // the answering thread's own
+    private SeccompNotif.Receiver receiver; // the answering thread's own
     private volatile boolean commandStarted;
     private volatile String commandExec = "";
     private volatile Throwable failure;
@@ -141,11 +141,11 @@ final class Notifier implements Runnable {
         } catch (ExecutionException e) {
             return; // the filter was never installed: nothing runs under it
         }
-        try (Posix.NotifReceiver r = new Posix.NotifReceiver(fd)) {
+        try (SeccompNotif.Receiver r = new SeccompNotif.Receiver(fd)) {
             receiver = r;
-            Posix.notifSyncWakeUp(fd); // fast path when the kernel has it (>= 6.6)
+            SeccompNotif.syncWakeUp(fd); // fast path when the kernel has it (>= 6.6)
             while (true) {
-                int ready = Posix.notifPoll(fd, 100);
+                int ready = SeccompNotif.poll(fd, 100);
                 if (ready < 0) {
                     return; // every process under the filter has exited
                 }
@@ -155,7 +155,7 @@ final class Notifier implements Runnable {
                     }
                     continue;
                 }
-                Posix.Notification n = receiver.receive();
+                SeccompNotif.Notification n = receiver.receive();
                 if (n != null) {
                     long t0 = System.nanoTime();
                     int errno = decide(n);
@@ -177,7 +177,7 @@ final class Notifier implements Runnable {
     }
 
     /** LET_THROUGH, or the errno to refuse the call with. */
-    private int decide(Posix.Notification n) {
+    private int decide(SeccompNotif.Notification n) {
         Arch arch = archOf(n.arch(), n.nr());
         String name = arch == null ? null : arch.syscalls().name(n.nr()).orElse(null);
         String shown = name != null ? name : "nr " + n.nr();
@@ -285,7 +285,7 @@ final class Notifier implements Runnable {
      * confirmed with SECCOMP_IOCTL_NOTIF_ID_VALID (the caller was still suspended in this call
      * while it was read, so the bytes are its own).
      */
-    private Optional<String> readExecPath(Posix.Notification n) {
+    private Optional<String> readExecPath(SeccompNotif.Notification n) {
         long addr = n.args()[n.nr() == execveatNr(n) ? 1 : 0];
         try (FileChannel ch = FileChannel.open(Path.of("/proc", Integer.toString(n.pid()), "mem"),
                 StandardOpenOption.READ)) {
@@ -305,7 +305,7 @@ final class Notifier implements Runnable {
         }
     }
 
-    private static int execveatNr(Posix.Notification n) {
+    private static int execveatNr(SeccompNotif.Notification n) {
         Arch a = archOf(n.arch(), n.nr());
         return a == null ? -1 : a.syscalls().number("execveat").orElse(-1);
     }

@@ -2,6 +2,7 @@ package dev.jbox.launch;
 
 import dev.jbox.nativ.NativeException;
 import dev.jbox.nativ.Posix;
+import dev.jbox.nativ.SeccompNotif;
 import dev.jbox.policy.Policy;
 import dev.jbox.seccomp.Program;
 import java.io.IOException;
@@ -68,7 +69,7 @@ public final class NotifyLaunch {
             throw new LaunchException(LaunchException.Kind.FAILED, "cannot read " + bwrap + ": " + e.getMessage(), e);
         }
         try {
-            int[] sizes = Posix.notifSizes();
+            int[] sizes = SeccompNotif.sizes();
             if (sizes[0] < 80 || sizes[1] < 24) {
                 throw new LaunchException(LaunchException.Kind.FAILED, what + ": unexpected seccomp notification sizes "
                         + sizes[0] + "/" + sizes[1]);
@@ -117,12 +118,14 @@ public final class NotifyLaunch {
         Thread answering = Thread.ofPlatform().daemon().name("jbox-notify").start(notifier);
         CountDownLatch reaped = new CountDownLatch(1);
         Thread[] spawning = new Thread[1];
+        LandlockScope scope = LandlockScope.of(plan.bwrap());
         Supervisor.Spawner spawner = (path, argv, envp, fds, group) -> {
             CompletableFuture<Integer> pid = new CompletableFuture<>();
             spawning[0] = Thread.ofPlatform().daemon().name("jbox-spawn").start(() -> {
                 try {
                     notifier.spawningThread(threadId());
-                    listener.complete(Posix.installListenerFilter(filter.packed()));
+                    scope.enter(); // before the listener's filter, so its calls are never notified
+                    listener.complete(SeccompNotif.installListenerFilter(filter.packed()));
                     pid.complete(Posix.spawn(path, argv, envp, fds, group));
                 } catch (RuntimeException e) {
                     listener.completeExceptionally(e);

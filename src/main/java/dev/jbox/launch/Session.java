@@ -13,6 +13,7 @@ import dev.jbox.config.SandboxSettings;
 import dev.jbox.config.Trust;
 import dev.jbox.config.TrustRecord;
 import dev.jbox.config.TrustStore;
+import dev.jbox.config.Masks;
 import dev.jbox.config.UserDirs;
 import dev.jbox.policy.Notifying;
 import dev.jbox.policy.Policy;
@@ -97,12 +98,20 @@ public final class Session {
      * @param shareNet {@code --share-net}
      * @param mode     how the command starts
      * @param command  the command and its arguments (empty for a review)
+     * @param unmask   {@code --unmask}: credential masks lifted (after the config's {@code unmask})
      */
     public record Run(Optional<Path> config, FilterChoice.Request filter, List<Bind> binds, boolean shareNet,
-                      Mode mode, List<String> command) implements Request {
+                      Mode mode, List<String> command, List<String> unmask) implements Request {
         public Run {
             binds = List.copyOf(binds);
             command = List.copyOf(command);
+            unmask = List.copyOf(unmask);
+        }
+
+        /** A run that lifts no mask on the command line. */
+        public Run(Optional<Path> config, FilterChoice.Request filter, List<Bind> binds, boolean shareNet, Mode mode,
+                   List<String> command) {
+            this(config, filter, binds, shareNet, mode, command, List.of());
         }
 
         /** {@code jbox run} here with these filter options and nothing else: what reviewer commands answer for. */
@@ -184,6 +193,7 @@ public final class Session {
      * {@code jbox run} (or {@code learn}), ready to start.
      *
      * @param resolved  what the session resolved
+     * @param sandbox   the sandbox's layout, built
      * @param plan      bwrap, its arguments, the command and the filter for {@code --seccomp}
      * @param env       the command's environment
      * @param nofileSoft the caller's soft RLIMIT_NOFILE to restore, or -1
@@ -191,7 +201,7 @@ public final class Session {
      * @param warnings  "jbox: warning: ..." lines
      * @param notices   "jbox: ..." lines (what jbox decided for the user's safety)
      */
-    public record Sandboxed(Resolved resolved, Launcher.Plan plan, List<String> env, long nofileSoft,
+    public record Sandboxed(Resolved resolved, Sandbox sandbox, Launcher.Plan plan, List<String> env, long nofileSoft,
                             Optional<NotifyLaunch.Programs> notified, List<String> warnings, List<String> notices) {
 
         /** Becomes bwrap; returns only by throwing. */
@@ -204,9 +214,25 @@ public final class Session {
             return Supervisor.run(plan, env, nofileSoft, limits, err);
         }
 
-        /** Everything up to {@code execve}, and bwrap's command line in its place. */
+        /**
+         * Everything up to {@code execve}, and bwrap's command line in its place; then what the
+         * walls add, a comment line each: Landlock's scope (decided as the exec will decide it,
+         * which also puts that step in the AOT cache's training), and what became of each
+         * credential place (masks.tsv) that exists here: where it is masked, or why it shows.
+         */
         public String dryRun() throws LaunchException {
-            return Launcher.dryRun(plan, nofileSoft);
+            StringBuilder sb = new StringBuilder(Launcher.dryRun(plan, nofileSoft)).append('\n');
+            sb.append("# landlock: ").append(LandlockScope.of(plan.bwrap()).describe());
+            for (Sandbox.Secret s : sandbox.secrets()) {
+                sb.append('\n');
+                if (!s.maskedAt().isEmpty()) {
+                    sb.append("# masked ").append(s.name()).append(": ").append(String.join(", ", s.maskedAt()));
+                } else {
+                    sb.append("# not masked ").append(s.name()).append(": ").append(s.host()).append(" (")
+                            .append(s.shown().orElse("not visible in the sandbox")).append(')');
+                }
+            }
+            return sb.toString();
         }
 
         /** {@code --report}: the command under the profile, every refusal recorded. */
@@ -304,7 +330,7 @@ public final class Session {
         if (notified.isEmpty() && res.filter().program().isPresent()) {
             BwrapFeatures.requireSeccomp(bwrap, h.env()); // fail closed: after exec it is too late
         }
-        return new Sandboxed(res, plan, Launcher.environment(commandEnv), Launcher.nofileSoft(h.env()), notified,
+        return new Sandboxed(res, sandbox, plan, Launcher.environment(commandEnv), Launcher.nofileSoft(h.env()), notified,
                 warnings(res), sandbox.notices());
     }
 
@@ -351,7 +377,7 @@ public final class Session {
         Sandbox sandbox = Sandbox.standard(res.layout().orElseThrow());
         sandbox.resolveCommand(l.command().getFirst(), h.env().get("PATH"));
         Launcher.Plan plan = new Launcher.Plan(bwrap, sandbox.bwrapArgs(), l.command(), Optional.empty());
-        return new Sandboxed(res, plan, Launcher.environment(h.env()), Launcher.nofileSoft(h.env()),
+        return new Sandboxed(res, sandbox, plan, Launcher.environment(h.env()), Launcher.nofileSoft(h.env()),
                 Optional.of(programs), List.of(), sandbox.notices());
     }
 
@@ -361,13 +387,14 @@ public final class Session {
      * {@code bwrap} apply here and why.
      */
     public static Doctor.Inputs doctor(Host h) throws ConfigException, CompileException, LaunchException {
-        Sandbox sandbox = Sandbox.standard(layout(h, SandboxSettings.NONE, List.of(), false));
+        Sandbox sandbox = Sandbox.standard(layout(new Context(h, true, Arch.host(), null), SandboxSettings.NONE,
+                List.of(), false, List.of()));
         Program minimal = preset(Profiles.DEFAULT_PROFILE);
         Program nested = preset("nested");
         Doctor.Effective run = effective(h, Run.here(Optional.empty(), FilterChoice.Request.profile(null)), minimal);
         Doctor.Effective bwrap = effective(h, new Bwrap(Optional.empty(), List.of()), minimal);
         return new Doctor.Inputs(Path.of("/proc"), h.env(), h.root(), sandbox.bwrapArgs(), Optional.of(minimal.toBytes()),
-                run, bwrap, Optional.of(nested.toBytes()));
+                run, bwrap, Optional.of(nested.toBytes()), sandbox);
     }
 
     /** A preset's program for this machine. */
@@ -513,8 +540,8 @@ public final class Session {
                 if (run.mode() == Mode.NO_NAMESPACES) {
                     writable = new WritableSet(Trust.Writable.NONE); // no sandbox, nothing bound
                 } else {
-                    layout = Optional.of(layout(h, config.sandbox(), run.binds(),
-                            run.shareNet() || config.sandbox().shareNet().orElse(false)));
+                    layout = Optional.of(layout(c, config.sandbox(), run.binds(),
+                            run.shareNet() || config.sandbox().shareNet().orElse(false), unmask(config, run)));
                     writable = new WritableSet(writable(layout.get()));
                 }
             }
@@ -531,7 +558,7 @@ public final class Session {
                 config = ConfigFile.NONE;
                 asked = FilterChoice.Request.profile(l.base());
                 given = Optional.of(new FilterChoice(new FilterSource.Named(l.base()), "--base", false));
-                layout = Optional.of(layout(h, SandboxSettings.NONE, List.of(), l.shareNet()));
+                layout = Optional.of(layout(c, SandboxSettings.NONE, List.of(), l.shareNet(), List.of()));
                 writable = new WritableSet(writable(layout.get()));
             }
         }
@@ -606,13 +633,30 @@ public final class Session {
         return choice.source() instanceof FilterSource.Named n && !Profiles.PRESETS.contains(n.profile());
     }
 
-    /** The standard layout's inputs, here: the one place a {@link Sandbox.Layout} is made. */
-    private static Sandbox.Layout layout(Host h, SandboxSettings s, List<Bind> given, boolean shareNet) {
+    /**
+     * The standard layout's inputs, here: the one place a {@link Sandbox.Layout} is made. The
+     * empty file that masks credential files is made (in the state directory) only for a launch:
+     * a review only reads what the sandbox would be.
+     */
+    private static Sandbox.Layout layout(Context c, SandboxSettings s, List<Bind> given, boolean shareNet,
+                                         List<String> unmask) {
+        Host h = c.host();
         UserDirs dirs = UserDirs.of(h.env());
         List<Bind> binds = new ArrayList<>(s.binds()); // the config's first, the command line's after (later win in bwrap)
         binds.addAll(given);
         return new Sandbox.Layout(h.cwd(), dirs.home(), binds, Guards.of(h.env(), dirs), shareNet, h.root(),
-                s.hostname(), s.chdir());
+                s.hostname(), s.chdir(), unmask, Sandbox.socketsNamedBy(h.env()),
+                c.launching() ? Sandbox.emptyFile(dirs.stateDir()) : Optional.empty());
+    }
+
+    /** The masks the config file and then the command line lift (each name checked against masks.tsv). */
+    private static List<String> unmask(ConfigFile config, Run run) throws ConfigException {
+        if (!run.unmask().isEmpty()) {
+            Masks.builtin().check(run.unmask(), "--unmask");
+        }
+        List<String> out = new ArrayList<>(config.sandbox().unmask());
+        out.addAll(run.unmask());
+        return out;
     }
 
     /** What the sandbox of {@code l} can write: its read-write sources, less the places it keeps read-only. */

@@ -73,7 +73,12 @@ public final class Supervisor {
      */
     public static int run(Launcher.Plan plan, List<String> env, long nofileSoft, Limits limits, PrintStream err)
             throws LaunchException {
-        return run(plan, env, nofileSoft, limits, err, Posix::spawn);
+        LandlockScope scope = LandlockScope.of(plan.bwrap());
+        return run(plan, env, nofileSoft, limits, err, (path, argv, envp, fds, group) -> {
+            // the main thread starts bwrap and stays its parent: it enters the domain, bwrap inherits it
+            scope.enter();
+            return Posix.spawn(path, argv, envp, fds, group);
+        });
     }
 
     /**

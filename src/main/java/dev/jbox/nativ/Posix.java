@@ -41,6 +41,9 @@ import java.util.OptionalInt;
  * cannot fail ({@code getpid}, {@code strerror}, {@code isatty}) use the generated
  * wrappers as they are.
  *
+ * <p>The seccomp user-notification protocol ({@link SeccompNotif}) shares the one downcall
+ * handle and the package-private helpers below.
+ *
  * <p>Seccomp filters are passed as {@code long[]}, one element per
  * {@code struct sock_filter}, packed as bits 0-15 {@code code}, 16-23
  * {@code jt}, 24-31 {@code jf}, 32-63 {@code k}.
@@ -87,15 +90,15 @@ public final class Posix {
                 Linker.Option.firstVariadicArg(firstVariadicArg));
     }
 
-    private static MemorySegment callState(Arena arena) {
+    static MemorySegment callState(Arena arena) {
         return arena.allocate(Errno.LAYOUT);
     }
 
-    private static int errno(MemorySegment callState) {
+    static int errno(MemorySegment callState) {
         return callState.get(ValueLayout.JAVA_INT, Errno.OFFSET);
     }
 
-    private static NativeException failure(String call, MemorySegment callState) {
+    static NativeException failure(String call, MemorySegment callState) {
         return new NativeException(call, errno(callState));
     }
 
@@ -136,7 +139,9 @@ public final class Posix {
         WAIT4(61, 260), KILL(62, 129), FCNTL(72, 25), GETEUID(107, 175), PRCTL(157, 167), PIPE2(293, 59), PRLIMIT64(302, 261),
         SECCOMP(317, 277), MEMFD_CREATE(319, 279), CLOSE_RANGE(436, 436),
         // seccomp user notification (run --report, learn)
-        IOCTL(16, 29), PPOLL(271, 73);
+        IOCTL(16, 29), PPOLL(271, 73),
+        // Landlock (Linux >= 5.13; scopes: 6.12)
+        LANDLOCK_CREATE_RULESET(444, 444), LANDLOCK_RESTRICT_SELF(446, 446);
 
         private final int x8664;
         private final int generic;
@@ -165,7 +170,7 @@ public final class Posix {
     // ------------------------------------------------------------------ raw calls (throw on -1)
 
     /** {@code syscall(call, a1..a5)}: the raw result; -1 with errno in {@code st} on failure. */
-    private static long raw(MemorySegment st, Sys call, long a1, long a2, long a3, long a4, long a5) {
+    static long raw(MemorySegment st, Sys call, long a1, long a2, long a3, long a4, long a5) {
         try {
             return (long) Syscall.MH.invokeExact(st, call.nr, a1, a2, a3, a4, a5);
         } catch (Throwable t) {
@@ -174,7 +179,7 @@ public final class Posix {
     }
 
     /** Like {@link #raw}, throwing a {@link NativeException} named after the call on failure. */
-    private static long sys(MemorySegment st, Sys call, long a1, long a2, long a3, long a4, long a5) {
+    static long sys(MemorySegment st, Sys call, long a1, long a2, long a3, long a4, long a5) {
         long r = raw(st, call, a1, a2, a3, a4, a5);
         if (r == -1) {
             throw failure(call.call, st);
@@ -213,7 +218,7 @@ public final class Posix {
         }
     }
 
-    private static long prctl(MemorySegment st, int option, long a2, long a3, long a4, long a5) {
+    static long prctl(MemorySegment st, int option, long a2, long a3, long a4, long a5) {
         return sys(st, Sys.PRCTL, option, a2, a3, a4, a5);
     }
 
@@ -318,7 +323,7 @@ public final class Posix {
     }
 
     /** A filter's length must fit {@code sock_fprog.len} (an unsigned short). */
-    private static void checkLength(long[] insns) {
+    static void checkLength(long[] insns) {
         Objects.requireNonNull(insns, "insns");
         if (insns.length > 0xFFFF) {
             throw new IllegalArgumentException("filter too long: " + insns.length + " instructions");
@@ -326,7 +331,7 @@ public final class Posix {
     }
 
     /** {@code struct sock_fprog} for {@code insns}, in {@code arena}. */
-    private static MemorySegment program(Arena arena, long[] insns) {
+    static MemorySegment program(Arena arena, long[] insns) {
         MemorySegment prog = sock_fprog.allocate(arena);
         sock_fprog.len(prog, (short) insns.length);
         sock_fprog.filter(prog, encodeFilter(arena, insns));
@@ -364,214 +369,53 @@ public final class Posix {
         }
     }
 
-    // ------------------------------------------------------------------ seccomp user notification
-
-    /*
-     * The user-notification ABI (linux/seccomp.h, kernel >= 5.0; CONTINUE 5.5, SET_FLAGS 6.6).
-     * The generated bindings predate it and regenerating them needs jextract, so the values
-     * are stated here: they are the kernel's ABI, the same on every architecture jbox runs on
-     * (the ioctl numbers use the generic _IOC encoding of x86, arm64 and riscv).
-     */
-    private static final int SECCOMP_GET_NOTIF_SIZES = 3;
-    private static final long SECCOMP_FILTER_FLAG_NEW_LISTENER = 1L << 3;
-    private static final long SECCOMP_IOCTL_NOTIF_RECV = 0xc0502100L;       // _IOWR('!', 0, struct seccomp_notif)
-    private static final long SECCOMP_IOCTL_NOTIF_SEND = 0xc0182101L;       // _IOWR('!', 1, struct seccomp_notif_resp)
-    private static final long SECCOMP_IOCTL_NOTIF_ID_VALID = 0x40082102L;   // _IOW('!', 2, __u64)
-    private static final long SECCOMP_IOCTL_NOTIF_SET_FLAGS = 0x40082104L;  // _IOW('!', 4, __u64)
-    private static final long SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP = 1;
-    private static final int SECCOMP_USER_NOTIF_FLAG_CONTINUE = 1;
-    private static final int ENOENT = 2;
-    private static final short POLLIN = 0x1;
-    private static final short POLLHUP = 0x10;
+    // ------------------------------------------------------------------ Landlock
 
     /**
-     * One suspended system call, as {@code struct seccomp_notif} carries it.
-     *
-     * @param id   the cookie to answer with; valid until answered or the caller dies
-     * @param pid  the calling thread, in jbox's PID namespace
-     * @param nr   the syscall number, of {@code arch}'s table
-     * @param arch the AUDIT_ARCH_* value
-     * @param ip   the instruction pointer
-     * @param args the six raw arguments
+     * The Landlock ABI version the kernel offers: landlock_create_ruleset(NULL, 0,
+     * LANDLOCK_CREATE_RULESET_VERSION). 0 when there is none: ENOSYS (not built in, or a
+     * seccomp filter around jbox refuses it) or EOPNOTSUPP (built in, not enabled at boot).
      */
-    public record Notification(long id, int pid, int nr, int arch, long ip, long[] args) {
-        public Notification {
-            args = args.clone();
-        }
-
-        @Override
-        public long[] args() {
-            return args.clone();
+    public static int landlockAbi() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment st = callState(arena);
+            long r = raw(st, Sys.LANDLOCK_CREATE_RULESET, 0, 0, Libc.LANDLOCK_CREATE_RULESET_VERSION(), 0, 0);
+            if (r >= 0) {
+                return (int) r;
+            }
+            int e = errno(st);
+            if (e == Libc.ENOSYS() || e == Libc.EOPNOTSUPP()) {
+                return 0;
+            }
+            throw new NativeException("landlock_create_ruleset", e);
         }
     }
 
-    /**
-     * The kernel's sizes of struct seccomp_notif, seccomp_notif_resp and seccomp_data
-     * (SECCOMP_GET_NOTIF_SIZES): what to allocate, since the structs may grow.
-     */
-    public static int[] notifSizes() {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment st = callState(arena);
-            MemorySegment sizes = arena.allocate(6, 2); // three __u16
-            sys(st, Sys.SECCOMP, SECCOMP_GET_NOTIF_SIZES, 0, sizes.address(), 0, 0);
-            return new int[] {Short.toUnsignedInt(sizes.get(ValueLayout.JAVA_SHORT, 0)),
-                    Short.toUnsignedInt(sizes.get(ValueLayout.JAVA_SHORT, 2)),
-                    Short.toUnsignedInt(sizes.get(ValueLayout.JAVA_SHORT, 4))};
-        }
+    /** LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET | LANDLOCK_SCOPE_SIGNAL, for {@link #landlockScope}. */
+    public static long landlockScopeSocketsAndSignals() {
+        return Libc.LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET() | Libc.LANDLOCK_SCOPE_SIGNAL();
     }
 
     /**
-     * Sets no_new_privs on the calling thread (not the process: no TSYNC) and installs
-     * {@code insns} on it with seccomp(SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER):
-     * the thread, and every process it starts from now on, runs under the filter. Returns the
-     * listener fd, which the kernel opens close-on-exec. There is no prctl fallback: prctl
-     * cannot hand back a listener.
+     * Puts the calling thread, and every process it starts from now on, in a new Landlock
+     * domain that handles no file-system and no network access and scopes {@code scopes}
+     * (LANDLOCK_SCOPE_* bits, ABI 6): no_new_privs on this thread (the kernel's condition for
+     * an unprivileged domain), landlock_create_ruleset({0, 0, scopes}),
+     * landlock_restrict_self(ruleset, 0), close(ruleset). Only this thread: the JVM's other
+     * threads stay as they were. The caller checks {@link #landlockAbi()} first.
      */
-    public static int installListenerFilter(long[] insns) {
-        checkLength(insns);
+    public static void landlockScope(long scopes) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment st = callState(arena);
-            MemorySegment prog = program(arena, insns);
+            MemorySegment attr = arena.allocate(Libc.JBOX_SIZEOF_LANDLOCK_RULESET_ATTR(), 8); // zeroed
+            attr.set(ValueLayout.JAVA_LONG, Libc.JBOX_OFFSETOF_LANDLOCK_SCOPED(), scopes);
             prctl(st, Libc.PR_SET_NO_NEW_PRIVS(), 1L, 0L, 0L, 0L);
-            return (int) sys(st, Sys.SECCOMP, Libc.SECCOMP_SET_MODE_FILTER(), SECCOMP_FILTER_FLAG_NEW_LISTENER,
-                    prog.address(), 0, 0);
-        }
-    }
-
-    /**
-     * Asks the kernel to switch the answering thread and the caller synchronously
-     * (SECCOMP_IOCTL_NOTIF_SET_FLAGS with SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP, kernel >= 6.6):
-     * a notified call then costs microseconds instead of a scheduler round trip. False when
-     * the kernel does not know the flag (the listener works as before).
-     */
-    public static boolean notifSyncWakeUp(int listener) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment st = callState(arena);
-            return raw(st, Sys.IOCTL, listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP,
-                    0, 0) == 0;
-        }
-    }
-
-    /**
-     * Waits up to {@code timeoutMillis} (negative: for ever) for the listener: 1 when a
-     * notification is pending, -1 when the filter has no users left (POLLHUP: every process
-     * under it has exited), 0 on time-out or EINTR.
-     */
-    public static int notifPoll(int listener, int timeoutMillis) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment st = callState(arena);
-            MemorySegment pfd = arena.allocate(8, 4); // struct pollfd { int fd; short events, revents; }
-            pfd.set(ValueLayout.JAVA_INT, 0, listener);
-            pfd.set(ValueLayout.JAVA_SHORT, 4, POLLIN);
-            MemorySegment ts = MemorySegment.NULL;
-            if (timeoutMillis >= 0) {
-                ts = arena.allocate(16, 8);
-                ts.set(ValueLayout.JAVA_LONG, 0, timeoutMillis / 1000);
-                ts.set(ValueLayout.JAVA_LONG, 8, (timeoutMillis % 1000) * 1_000_000L);
+            int fd = (int) sys(st, Sys.LANDLOCK_CREATE_RULESET, attr.address(), attr.byteSize(), 0, 0, 0);
+            try {
+                sys(st, Sys.LANDLOCK_RESTRICT_SELF, fd, 0, 0, 0, 0);
+            } finally {
+                closeQuietly(st, fd);
             }
-            long r = raw(st, Sys.PPOLL, pfd.address(), 1, ts.address(), 0, 8);
-            if (r == -1) {
-                if (errno(st) == Libc.EINTR()) {
-                    return 0;
-                }
-                throw failure("ppoll", st);
-            }
-            short revents = pfd.get(ValueLayout.JAVA_SHORT, 6);
-            if ((revents & POLLIN) != 0) {
-                return 1;
-            }
-            return (revents & POLLHUP) != 0 ? -1 : 0;
-        }
-    }
-
-    /**
-     * A listener's receiving side: one zeroed buffer of the kernel's struct size, reused.
-     * Confined to the thread that made it.
-     */
-    public static final class NotifReceiver implements AutoCloseable {
-        private final Arena arena = Arena.ofConfined();
-        private final MemorySegment st = callState(arena);
-        private final MemorySegment notif;
-        private final MemorySegment resp;
-        private final MemorySegment cookie = arena.allocate(8, 8);
-        private final int listener;
-
-        public NotifReceiver(int listener) {
-            int[] sizes = notifSizes();
-            // at least the layouts read here (80 and 24 bytes), whatever the kernel says
-            this.notif = arena.allocate(Math.max(sizes[0], 80), 8);
-            this.resp = arena.allocate(Math.max(sizes[1], 24), 8);
-            this.listener = listener;
-        }
-
-        /**
-         * SECCOMP_IOCTL_NOTIF_RECV: the next notification, or null when there was none to take
-         * (ENOENT: the caller died or was interrupted before it was received; EINTR).
-         */
-        public Notification receive() {
-            notif.fill((byte) 0); // the kernel refuses a buffer that is not zeroed
-            if (raw(st, Sys.IOCTL, listener, SECCOMP_IOCTL_NOTIF_RECV, notif.address(), 0, 0) == -1) {
-                int e = errno(st);
-                if (e == ENOENT || e == Libc.EINTR()) {
-                    return null;
-                }
-                throw failure("ioctl(SECCOMP_IOCTL_NOTIF_RECV)", st);
-            }
-            long[] args = new long[6];
-            for (int i = 0; i < 6; i++) {
-                args[i] = notif.get(ValueLayout.JAVA_LONG, 32 + 8L * i);
-            }
-            return new Notification(notif.get(ValueLayout.JAVA_LONG, 0), notif.get(ValueLayout.JAVA_INT, 8),
-                    notif.get(ValueLayout.JAVA_INT, 16), notif.get(ValueLayout.JAVA_INT, 20),
-                    notif.get(ValueLayout.JAVA_LONG, 24), args);
-        }
-
-        /** Answers {@code id}: the call fails with {@code errno} (0: returns 0 without running). */
-        public boolean refuse(long id, int errno) {
-            return send(id, 0, -errno, 0);
-        }
-
-        /**
-         * Answers {@code id}: the kernel runs the call as asked (SECCOMP_USER_NOTIF_FLAG_CONTINUE).
-         * Open to time-of-check races on pointer arguments: only for calls the profile allows.
-         */
-        public boolean letThrough(long id) {
-            return send(id, 0, 0, SECCOMP_USER_NOTIF_FLAG_CONTINUE);
-        }
-
-        /** False when the caller is gone (ENOENT); the answer is then moot. */
-        private boolean send(long id, long val, int error, int flags) {
-            resp.fill((byte) 0);
-            resp.set(ValueLayout.JAVA_LONG, 0, id);
-            resp.set(ValueLayout.JAVA_LONG, 8, val);
-            resp.set(ValueLayout.JAVA_INT, 16, error);
-            resp.set(ValueLayout.JAVA_INT, 20, flags);
-            while (true) {
-                if (raw(st, Sys.IOCTL, listener, SECCOMP_IOCTL_NOTIF_SEND, resp.address(), 0, 0) == 0) {
-                    return true;
-                }
-                int e = errno(st);
-                if (e == ENOENT) {
-                    return false;
-                }
-                if (e != Libc.EINTR()) {
-                    throw failure("ioctl(SECCOMP_IOCTL_NOTIF_SEND)", st);
-                }
-            }
-        }
-
-        /**
-         * SECCOMP_IOCTL_NOTIF_ID_VALID: whether {@code id} still names a suspended call, so that
-         * what was just read from the caller's memory was read from that call's caller.
-         */
-        public boolean valid(long id) {
-            cookie.set(ValueLayout.JAVA_LONG, 0, id);
-            return raw(st, Sys.IOCTL, listener, SECCOMP_IOCTL_NOTIF_ID_VALID, cookie.address(), 0, 0) == 0;
-        }
-
-        @Override
-        public void close() {
-            arena.close();
         }
     }
 

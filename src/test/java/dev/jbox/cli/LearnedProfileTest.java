@@ -26,7 +26,8 @@ class LearnedProfileTest {
             new CallLog.Entry(new CallLog.Call("socket", "AF_UNIX", -1, "/usr/bin/python3.11"), 1, 2),
             new CallLog.Entry(new CallLog.Call("clone", "CLONE_VM", -1, "/usr/bin/python3.11"), 2, 2),
             new CallLog.Entry(new CallLog.Call("ptrace", "", 1, "/usr/bin/strace"), 1, 3),
-            new CallLog.Entry(new CallLog.Call("getppid", "", -1, "/tmp/x\n[sandbox]\nseccomp = false"), 1, 4));
+            new CallLog.Entry(new CallLog.Call("getppid", "", -1, "/tmp/x\n[sandbox]\nseccomp = false"), 1, 4),
+            new CallLog.Entry(new CallLog.Call("clone", "CLONE_VM", -1, "/tmp/y\r\u001b[2K\u007f\"\n[profiles.z]"), 1, 5));
 
     private static String verdict(String base, String call, long arg0) throws Exception {
         String toml = LearnedProfile.toml(base, Profiles.builtin().resolve(base), List.of("python3", "w.py"), SEEN);
@@ -61,6 +62,11 @@ class LearnedProfileTest {
                 "#   ptrace: EPERM (/usr/bin/strace x1)\n", "    \"read\",  # core\n",
                 "    \"getppid\",  # /tmp/x?[sandbox]?seccomp = false x1\n");
         assertThat(toml.lines()).filteredOn(l -> l.startsWith("seccomp")).containsExactly("seccomp = \"learned\"");
+        // in a rule's reason string too: no control character, no new table, and it still loads
+        assertThat(toml.lines()).filteredOn(l -> l.startsWith("[profiles.z")).isEmpty();
+        assertThat(toml.chars().filter(c -> Character.isISOControl(c) && c != '\n')).isEmpty();
+        assertThat(toml).contains("reason = \"/tmp/y??[2K?\\\"?[profiles.z] x1, ");
+        LearnedProfile.check(toml);
         assertThat(toml).doesNotContain("\"ptrace\",");
     }
 }

@@ -63,6 +63,8 @@ class ConfigFileTest {
         preset name                 # [profiles.strict]\\ndeny = ["bpf"]                 # /etc/jbox-test/jbox.toml: profile 'strict' has the name of a preset; choose another name and use extends = "strict"
         reason not a string         # [[profiles.p.rules]]\\nsyscall = "ptrace"\\nreason = inf # /etc/jbox-test/jbox.toml: profile 'p', rule 1: 'reason' must be a string
         allow not a list            # [profiles.p]\\nallow = "ptrace"                  # /etc/jbox-test/jbox.toml: profile 'p': 'allow' must be a list of syscall names and @groups
+        unmask unknown name         # [sandbox]\\nunmask = ["sshh"]                 # /etc/jbox-test/jbox.toml: [sandbox]: unmask: no mask is called 'sshh' (did you mean ssh?); the masks: ssh, gnupg, aws, azure, gcloud, kube, docker, netrc, git-credentials, pypirc, cargo, gem, gh, vault, terraform, keyrings, password-store, browsers, history, shadow, ssh-host-keys, ssl-private
+        unmask not a list           # [sandbox]\\nunmask = "ssh"                     # /etc/jbox-test/jbox.toml: [sandbox]: unmask must be a list of strings
         """)
     void badFilesHaveExactMessages(String what, String toml, String message) {
         assertThatThrownBy(() -> parse(toml.replace("\\n", "\n")).allProfiles())

@@ -1,11 +1,8 @@
 package dev.jbox.config;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.jbox.policy.Policy;
 import dev.jbox.policy.Rule;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.jbox.testing.GeneratedDoc;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +16,6 @@ import org.junit.jupiter.api.Test;
 class ConfigReferenceDocTest {
 
     static final String BEGIN = "<!-- BEGIN GENERATED: presets and groups (scripts/gen-docs) -->";
-    static final String END = "<!-- END GENERATED -->";
 
     static String generate() throws Exception {
         StringBuilder sb = new StringBuilder();
@@ -60,18 +56,6 @@ class ConfigReferenceDocTest {
 
     @Test
     void referenceMatchesTheData() throws Exception {
-        Path doc = Path.of("docs/CONFIG.md");
-        String text = Files.readString(doc);
-        int b = text.indexOf(BEGIN);
-        int e = text.indexOf(END);
-        assertThat(b).as("docs/CONFIG.md has the generated-section markers").isNotNegative();
-        assertThat(e).isGreaterThan(b);
-        String generated = "\n\n" + generate() + "\n";
-        String current = text.substring(b + BEGIN.length(), e);
-        if (Boolean.getBoolean("jbox.docs.update")) {
-            Files.writeString(doc, text.substring(0, b + BEGIN.length()) + generated + text.substring(e));
-            return;
-        }
-        assertThat(current).as("docs/CONFIG.md is stale: run scripts/gen-docs").isEqualTo(generated);
+        GeneratedDoc.assertCurrent("docs/CONFIG.md", BEGIN, generate());
     }
 }

@@ -15,7 +15,7 @@ class FilterChoiceTest {
 
     static ConfigFile config(SeccompSetting s) {
         SandboxSettings settings = new SandboxSettings(Optional.ofNullable(s), Optional.empty(), List.of(), Map.of(),
-                List.of(), false, Optional.empty(), Optional.empty());
+                List.of(), false, Optional.empty(), Optional.empty(), List.of());
         return new ConfigFile(Optional.of(Path.of("/p/jbox.toml")), ConfigFile.Origin.PROJECT, "", settings, List.of());
     }
 

@@ -69,20 +69,29 @@ final class Jbox {
     }
 
     /**
+     * An environment in which jbox's home, config directory and trust store are {@code home}'s
+     * (so a test never touches the user's) and no JBOX_PROFILE applies; a mutable map, for
+     * more entries (a null value removes the variable).
+     */
+    static Map<String, String> ownHome(Path home) {
+        Map<String, String> env = new HashMap<>();
+        env.put("HOME", home.toString());
+        env.put("XDG_CONFIG_HOME", null);
+        env.put("XDG_STATE_HOME", null);
+        env.put("JBOX_PROFILE", null);
+        return env;
+    }
+
+    /**
      * A user's world of a test's own: a home and a project directory under a fresh temporary
-     * directory, and the environment that points jbox at them (no XDG_* or JBOX_PROFILE of
-     * the test's), so that nothing reads or writes the real user's config or trust store.
+     * directory, and the environment that points jbox at them ({@link #ownHome}), so that
+     * nothing reads or writes the real user's config or trust store.
      */
     record World(Path base, Path home, Path project, Map<String, String> env) {
         static World create(String prefix) throws IOException {
             Path base = Files.createTempDirectory(prefix);
-            Map<String, String> env = new HashMap<>();
             Path home = Files.createDirectories(base.resolve("home"));
-            env.put("HOME", home.toString());
-            env.put("XDG_CONFIG_HOME", null);
-            env.put("XDG_STATE_HOME", null);
-            env.put("JBOX_PROFILE", null);
-            return new World(base, home, Files.createDirectories(base.resolve("project")), env);
+            return new World(base, home, Files.createDirectories(base.resolve("project")), ownHome(home));
         }
 
         /** jbox started in {@code cwd} with this world's environment. */

@@ -39,6 +39,24 @@ class CallLogTest {
         assertThat(ArgNames.describe("ptrace", List.of(Rule.of("ptrace", Action.errno(1))), new long[6])).isEmpty();
     }
 
+    /**
+     * The executable's path is whatever a sandboxed program named its file: on the terminal it
+     * cannot start a line or move the cursor, and in the JSON it stays one string value.
+     */
+    @Test
+    void aHostileExecutableNameStaysInItsLineAndItsString() throws Exception {
+        CallLog log = new CallLog();
+        String exe = "/tmp/x\njbox:   ptrace -> EPERM\r\u001b[2K\u007f\"}, \"pid\": 1";
+        log.add(new CallLog.Call("ptrace", "", 1, exe), 3);
+        List<String> lines = log.reportLines("strict", false);
+        assertThat(String.join("\n", lines).lines()).hasSize(2);
+        assertThat(lines.get(1)).isEqualTo("jbox:   ptrace -> EPERM, 1 time, by /tmp/x\\njbox:   ptrace -> EPERM\\r"
+                + "\\x1b[2K\\x7f\"}, \"pid\": 1 (pid 3)");
+        dev.jbox.config.JsonTree.Node json = dev.jbox.config.JsonTree.parse(log.reportJson("strict", false));
+        assertThat(log.reportJson("strict", false)).doesNotContain("\u007f").contains("\\u007f");
+        assertThat(json.toString()).contains("refused");
+    }
+
     @Test
     void nothingRefusedIsOneLine() {
         CallLog log = new CallLog();

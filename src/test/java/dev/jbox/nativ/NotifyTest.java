@@ -27,7 +27,7 @@ class NotifyTest {
 
     @Test
     void theKernelsStructSizesAreAtLeastTheLayoutsRead() {
-        int[] sizes = Posix.notifSizes();
+        int[] sizes = SeccompNotif.sizes();
         assertThat(sizes[0]).isGreaterThanOrEqualTo(80);
         assertThat(sizes[1]).isGreaterThanOrEqualTo(24);
         assertThat(sizes[2]).isEqualTo(64);
@@ -45,7 +45,7 @@ class NotifyTest {
         AtomicLongArray results = new AtomicLongArray(2);
         Thread filtered = Thread.ofPlatform().start(() -> {
             try {
-                listener.complete(Posix.installListenerFilter(filter));
+                listener.complete(SeccompNotif.installListenerFilter(filter));
             } catch (RuntimeException e) {
                 listener.completeExceptionally(e);
                 return;
@@ -54,16 +54,16 @@ class NotifyTest {
             results.set(1, Libc.getpid()); // let through: the pid
         });
         int fd = listener.get(10, TimeUnit.SECONDS);
-        try (Posix.NotifReceiver receiver = new Posix.NotifReceiver(fd)) {
-            Posix.notifSyncWakeUp(fd); // kernel >= 6.6: faster; older: unchanged (covered by the answers below)
-            assertThat(Posix.notifPoll(fd, 10_000)).isEqualTo(1);
-            Posix.Notification first = receiver.receive();
+        try (SeccompNotif.Receiver receiver = new SeccompNotif.Receiver(fd)) {
+            SeccompNotif.syncWakeUp(fd); // kernel >= 6.6: faster; older: unchanged (covered by the answers below)
+            assertThat(SeccompNotif.poll(fd, 10_000)).isEqualTo(1);
+            SeccompNotif.Notification first = receiver.receive();
             assertThat(first.nr()).isEqualTo((int) getpid);
             assertThat(receiver.valid(first.id())).isTrue();
             assertThat(receiver.refuse(first.id(), 13)).isTrue();
             assertThat(receiver.valid(first.id())).as("answered").isFalse();
-            assertThat(Posix.notifPoll(fd, 10_000)).isEqualTo(1);
-            Posix.Notification second = receiver.receive();
+            assertThat(SeccompNotif.poll(fd, 10_000)).isEqualTo(1);
+            SeccompNotif.Notification second = receiver.receive();
             assertThat(second.id()).isNotEqualTo(first.id());
             assertThat(second.pid()).isEqualTo(first.pid());
             assertThat(receiver.letThrough(second.id())).isTrue();
@@ -71,7 +71,7 @@ class NotifyTest {
             assertThat(results.get(0)).isEqualTo(-13);
             assertThat(results.get(1)).isEqualTo(Posix.getpid());
             // the filtered thread is gone: the filter has no users, the listener hangs up
-            assertThat(Posix.notifPoll(fd, 10_000)).isEqualTo(-1);
+            assertThat(SeccompNotif.poll(fd, 10_000)).isEqualTo(-1);
         } finally {
             Posix.close(fd);
         }

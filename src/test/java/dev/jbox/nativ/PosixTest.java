@@ -194,6 +194,45 @@ class PosixTest {
         assertThat(Posix.Sys.SECCOMP.nr).isEqualTo(Libc.SYS_seccomp());
     }
 
+    /** The ABI-6 ruleset attribute, as the header's compiler laid it out: three __u64, scoped last. */
+    @Test
+    void landlockAttrIsTheKernelsAbi6Layout() {
+        assertThat(Libc.JBOX_SIZEOF_LANDLOCK_RULESET_ATTR()).isEqualTo(24);
+        assertThat(Libc.JBOX_OFFSETOF_LANDLOCK_SCOPED()).isEqualTo(16);
+        assertThat(Posix.landlockScopeSocketsAndSignals()).isEqualTo(3L);
+    }
+
+    /**
+     * A thread in a scope-only domain can no longer signal a process outside it (a child this
+     * JVM started before): kill(child, 0) answers EPERM there and 0 on this thread. (Signals
+     * between threads of one process stay allowed, so the JVM itself is no target.)
+     */
+    @Test
+    void aScopedThreadCannotSignalOutsideItsDomain() throws Exception {
+        int abi = Posix.landlockAbi();
+        org.junit.jupiter.api.Assumptions.assumeTrue(abi >= 6, "Landlock ABI " + abi + " has no scopes (needs 6)");
+        Process child = new ProcessBuilder("sleep", "30").start();
+        try {
+            int pid = (int) child.pid();
+            java.util.concurrent.CompletableFuture<Integer> errno = new java.util.concurrent.CompletableFuture<>();
+            Thread.ofPlatform().start(() -> {
+                try {
+                    Posix.landlockScope(Libc.LANDLOCK_SCOPE_SIGNAL() | Libc.LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET());
+                    Posix.kill(pid, 0);
+                    errno.complete(0);
+                } catch (NativeException e) {
+                    errno.complete(e.errno());
+                } catch (RuntimeException e) {
+                    errno.completeExceptionally(e);
+                }
+            }).join(10_000);
+            assertThat(errno.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(Libc.EPERM());
+            Posix.kill(pid, 0); // this thread is not in the domain
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
     @Test
     void sigsetSizeConstantMatchesTheGeneratedLayout() {
         assertThat((long) Libc.JBOX_SIZEOF_SIGSET_T()).isEqualTo(sigset_t.layout().byteSize());

@@ -140,6 +140,15 @@ public class Libc {
     public static int ENOSYS() {
         return ENOSYS;
     }
+    private static final int EOPNOTSUPP = (int)95L;
+    /**
+     * {@snippet lang=c :
+     * #define EOPNOTSUPP 95
+     * }
+     */
+    public static int EOPNOTSUPP() {
+        return EOPNOTSUPP;
+    }
     private static final int F_GETFD = (int)1L;
     /**
      * {@snippet lang=c :
@@ -2517,6 +2526,24 @@ public class Libc {
            throw new AssertionError("should not reach here", ex$);
         }
     }
+    private static final int JBOX_SIZEOF_LANDLOCK_RULESET_ATTR = (int)24L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.JBOX_SIZEOF_LANDLOCK_RULESET_ATTR = 24
+     * }
+     */
+    public static int JBOX_SIZEOF_LANDLOCK_RULESET_ATTR() {
+        return JBOX_SIZEOF_LANDLOCK_RULESET_ATTR;
+    }
+    private static final int JBOX_OFFSETOF_LANDLOCK_SCOPED = (int)16L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.JBOX_OFFSETOF_LANDLOCK_SCOPED = 16
+     * }
+     */
+    public static int JBOX_OFFSETOF_LANDLOCK_SCOPED() {
+        return JBOX_OFFSETOF_LANDLOCK_SCOPED;
+    }
     private static final int JBOX_SIZEOF_SIGSET_T = (int)128L;
     /**
      * {@snippet lang=c :
@@ -2570,6 +2597,15 @@ public class Libc {
      */
     public static int SYS_seccomp() {
         return SYS_seccomp;
+    }
+    private static final int LANDLOCK_CREATE_RULESET_VERSION = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * #define LANDLOCK_CREATE_RULESET_VERSION 1
+     * }
+     */
+    public static int LANDLOCK_CREATE_RULESET_VERSION() {
+        return LANDLOCK_CREATE_RULESET_VERSION;
     }
     private static final int SECCOMP_RET_KILL_PROCESS = (int)2147483648L;
     /**
@@ -2651,6 +2687,24 @@ public class Libc {
      */
     public static int SECCOMP_RET_DATA() {
         return SECCOMP_RET_DATA;
+    }
+    private static final long LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET = 1L;
+    /**
+     * {@snippet lang=c :
+     * #define LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET 1
+     * }
+     */
+    public static long LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET() {
+        return LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET;
+    }
+    private static final long LANDLOCK_SCOPE_SIGNAL = 2L;
+    /**
+     * {@snippet lang=c :
+     * #define LANDLOCK_SCOPE_SIGNAL 2
+     * }
+     */
+    public static long LANDLOCK_SCOPE_SIGNAL() {
+        return LANDLOCK_SCOPE_SIGNAL;
     }
 }
 
