@@ -9,6 +9,7 @@ import dev.jbox.config.TrustStore;
 import dev.jbox.config.UserDirs;
 import dev.jbox.launch.Bwrap;
 import dev.jbox.launch.BwrapVersion;
+import dev.jbox.launch.Caller;
 import dev.jbox.launch.LaunchException;
 import dev.jbox.launch.Launcher;
 import dev.jbox.launch.PassThrough;
@@ -35,15 +36,13 @@ final class BwrapCommand implements Subcommand {
 
     static final String NAME = "bwrap";
     static final String PROFILE_OPTION = "--jbox-profile";
-    /** The name jbox was invoked by, when scripts/jbox was started as {@code bwrap} (see PassThrough.argv0). */
-    static final String ARGV0_ENV = "JBOX_ARGV0";
 
     /** {@code JBOX_VERBOSE=1}: jbox may speak on bwrap's stderr. */
     static boolean verbose(Map<String, String> env) {
         return "1".equals(env.get("JBOX_VERBOSE"));
     }
 
-    /** The last step: exec bwrap; for the AOT cache's training, everything but the exec. */
+    /** The last step: exec bwrap with the caller's environment; for the AOT cache's training, everything but the exec. */
     @FunctionalInterface
     interface Finish {
         void launch(PassThrough.Request req, List<String> env, long nofileSoft, PassThrough.VersionSource version)
@@ -60,12 +59,14 @@ final class BwrapCommand implements Subcommand {
         this.finish = finish;
     }
 
-    private final PositionalParamSpec args = Opts.positional("BWRAP_ARGS", List.class, "0..*", "0..*",
-            "bwrap's arguments, passed on verbatim (first, optionally: --jbox-profile NAME).");
+    /** picocli's model, built only for {@code jbox help bwrap} and the like: Main runs bwrap mode without it. */
+    private PositionalParamSpec args;
     private CommandSpec spec;
 
     @Override
     public CommandSpec spec() {
+        args = Opts.positional("BWRAP_ARGS", List.class, "0..*", "0..*",
+                "bwrap's arguments, passed on verbatim (first, optionally: --jbox-profile NAME).");
         spec = Opts.command(NAME, this,
                 "Run bwrap with this exact command line, under jbox's seccomp filter (a drop-in: alias bwrap='jbox bwrap').",
                 "The profile: --jbox-profile NAME (first argument only), else JBOX_PROFILE, else the config, else minimal;",
@@ -124,8 +125,22 @@ final class BwrapCommand implements Subcommand {
 
     @Override
     public Integer call() throws Exception {
+        return launch(original());
+    }
+
+    /**
+     * Everything {@code jbox bwrap} does, from the caller's line to bwrap's exec: {@link Main}
+     * calls it for {@code jbox bwrap ...} without building picocli's model (bwrap's line is not
+     * jbox's to parse), {@link #call()} when picocli runs the command.
+     *
+     * @param afterSubcommand the JVM's arguments after {@code bwrap}
+     */
+    int launch(List<String> afterSubcommand) throws Exception {
         Map<String, String> env = Launcher.callerEnvironment(System.getenv()); // JAVA_*OPTIONS handed back
-        Split s = split(original());
+        Split s = split(afterSubcommand);
+        // the line and the environment byte for byte, for bwrap (the JVM's decoding is lossy)
+        Caller caller = Caller.read(afterSubcommand);
+        List<String> bwrapArgs = caller.args().subList(caller.args().size() - s.bwrapArgs().size(), caller.args().size());
         boolean verbose = verbose(env);
         TrustStore store = TrustStore.of(UserDirs.of(env));
         // A filter fully given as a built-in preset (or none) needs no config: a repository's
@@ -133,7 +148,8 @@ final class BwrapCommand implements Subcommand {
         // alias bwrap='jbox bwrap' inside that repository.
         Optional<String> given = s.profile().or(() -> Optional.ofNullable(env.get("JBOX_PROFILE")).filter(v -> !v.isEmpty()));
         boolean builtin = given.isPresent() && (given.get().equals("none") || Profiles.PRESETS.contains(given.get()));
-        ConfigFile cfg = builtin ? ConfigFile.NONE : new ConfigOption().load();
+        ConfigFile cfg = builtin ? ConfigFile.NONE
+                : ConfigFile.discover(Optional.empty(), Path.of("").toAbsolutePath(), env);
         Optional<TrustRecord> record = cfg.origin() == ConfigFile.Origin.PROJECT
                 ? Optional.of(Trust.verify(cfg, store)) : Optional.empty();
         FilterOptions.Resolved resolved = FilterOptions.resolve(
@@ -149,10 +165,9 @@ final class BwrapCommand implements Subcommand {
         if (verbose) {
             resolved.warning().ifPresent(w -> System.err.println("jbox: warning: " + w));
         }
-        PassThrough.Request req = new PassThrough.Request(PassThrough.argv0(env.get(ARGV0_ENV)), bwrap, s.bwrapArgs(),
-                filter,
-                PassThrough.callerFds(env.get("JBOX_CALLER_FDS")));
-        finish.launch(req, Launcher.environment(env), RunCommand.nofileSoft(env), b -> BwrapVersion.of(b, env));
+        PassThrough.Request req = new PassThrough.Request(PassThrough.argv0(caller.argv0().orElse(null)), bwrap,
+                bwrapArgs, filter, PassThrough.callerFds(env.get("JBOX_CALLER_FDS")));
+        finish.launch(req, caller.env(), RunCommand.nofileSoft(env), b -> BwrapVersion.of(b, env));
         return Errors.LAUNCH_ERROR; // not reached but in the AOT training: exec either replaces us or throws
     }
 }
