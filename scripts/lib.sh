@@ -3,7 +3,12 @@
 
 # jbox's launcher (src/dist/bin/jbox): the JVM flags and the variables every launch gets come
 # from it, never from a copy here.
-jbox_launcher_file="${BASH_SOURCE[0]%/*}/../src/dist/bin/jbox"
+# (absolute: the AOT training runs it from another directory)
+case ${BASH_SOURCE[0]} in
+    /*/*) jbox_launcher_file=${BASH_SOURCE[0]%/*}/../src/dist/bin/jbox ;;
+    */*) jbox_launcher_file=$PWD/${BASH_SOURCE[0]%/*}/../src/dist/bin/jbox ;;
+    *) jbox_launcher_file=$PWD/../src/dist/bin/jbox ;;
+esac
 
 # jbox_jdk_release HOME -> sets JBOX_JDK_FEATURE (e.g. 25) and JBOX_JDK_RUNTIME (e.g.
 # 25.0.3+9-LTS) from the JDK's release file (both empty without one), in this shell: no
