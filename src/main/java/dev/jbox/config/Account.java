@@ -81,6 +81,18 @@ public final class Account {
      * the like away from the JVM, so no {@code -Duser.home} of the caller's can set it).
      */
     public static Optional<Path> passwdHome() {
+        return PasswdHome.VALUE;
+    }
+
+    /** Looked up once per process (a launch with no HOME asks for each of the user's directories). */
+    private static final class PasswdHome {
+        static final Optional<Path> VALUE = lookup();
+
+        private PasswdHome() {
+        }
+    }
+
+    private static Optional<Path> lookup() {
         Optional<Uids> ids = current();
         if (ids.isEmpty()) {
             return Optional.empty();

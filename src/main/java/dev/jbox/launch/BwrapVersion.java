@@ -28,7 +28,13 @@ public record BwrapVersion(int major, int minor, int patch) implements Comparabl
     /** The first release with {@code --add-seccomp-fd} (several stacked filters). */
     public static final BwrapVersion ADD_SECCOMP_FD = new BwrapVersion(0, 6, 0);
 
-    private static final Pattern VERSION = Pattern.compile("(\\d+)\\.(\\d+)(?:\\.(\\d+))?");
+    /** Compiled when a version is parsed, not on every launch that only reads the cache's key. */
+    private static final class Version {
+        static final Pattern PATTERN = Pattern.compile("(\\d+)\\.(\\d+)(?:\\.(\\d+))?");
+
+        private Version() {
+        }
+    }
 
     @Override
     public int compareTo(BwrapVersion o) {
@@ -55,7 +61,7 @@ public record BwrapVersion(int major, int minor, int patch) implements Comparabl
 
     /** Parses the output of {@code bwrap --version}. */
     public static Optional<BwrapVersion> parse(String versionOutput) {
-        Matcher m = VERSION.matcher(versionOutput == null ? "" : versionOutput);
+        Matcher m = Version.PATTERN.matcher(versionOutput == null ? "" : versionOutput);
         if (!m.find()) {
             return Optional.empty();
         }
