@@ -34,7 +34,7 @@ public final class Main {
 
     /**
      * {@code jbox bwrap ARGS}: bwrap's line is bwrap's, so no picocli model is built for it
-     * (picocli's classes and the model were a tenth of a bwrap launch: docs/STARTUP.md); jbox's
+     * (building it cost each bwrap launch ~7 ms of CPU, interpreted: docs/STARTUP.md); jbox's
      * errors map to exit codes as for every command ({@link Errors#report}).
      */
     static int bwrap(BwrapCommand command, List<String> afterSubcommand) {
