@@ -1,6 +1,7 @@
 package dev.jbox.cli;
 
 import dev.jbox.launch.BwrapVersion;
+import dev.jbox.launch.Caller;
 import dev.jbox.launch.LaunchException;
 import dev.jbox.launch.PassThrough;
 import dev.jbox.launch.Session;
@@ -31,7 +32,7 @@ final class BwrapCommand implements Subcommand {
         return "1".equals(env.get("JBOX_VERBOSE"));
     }
 
-    /** The last step: exec bwrap; for the AOT cache's training, everything but the exec. */
+    /** The last step: exec bwrap with the caller's environment; for the AOT cache's training, everything but the exec. */
     @FunctionalInterface
     interface Finish {
         void launch(PassThrough.Request req, List<String> env, long nofileSoft, PassThrough.VersionSource version)
@@ -48,12 +49,14 @@ final class BwrapCommand implements Subcommand {
         this.finish = finish;
     }
 
-    private final PositionalParamSpec args = Opts.positional("BWRAP_ARGS", List.class, "0..*", "0..*",
-            "bwrap's arguments, passed on verbatim (first, optionally: --jbox-profile NAME).");
+    /** picocli's model, built only for {@code jbox help bwrap} and the like: Main runs bwrap mode without it. */
+    private PositionalParamSpec args;
     private CommandSpec spec;
 
     @Override
     public CommandSpec spec() {
+        args = Opts.positional("BWRAP_ARGS", List.class, "0..*", "0..*",
+                "bwrap's arguments, passed on verbatim (first, optionally: --jbox-profile NAME).");
         spec = Opts.command(NAME, this,
                 "Run bwrap with this exact command line, under jbox's seccomp filter (a drop-in: alias bwrap='jbox bwrap').",
                 "The profile: --jbox-profile NAME (as the first argument only), else JBOX_PROFILE, else your own "
@@ -114,9 +117,23 @@ final class BwrapCommand implements Subcommand {
 
     @Override
     public Integer call() throws Exception {
-        Split s = split(original());
+        return launch(original());
+    }
+
+    /**
+     * Everything {@code jbox bwrap} does, from the caller's line to bwrap's exec: {@link Main}
+     * calls it for {@code jbox bwrap ...} without building picocli's model (bwrap's line is not
+     * jbox's to parse), {@link #call()} when picocli runs the command.
+     *
+     * @param afterSubcommand the JVM's arguments after {@code bwrap}
+     */
+    int launch(List<String> afterSubcommand) throws Exception {
+        Split s = split(afterSubcommand);
+        // the line and the environment byte for byte, for bwrap (the JVM's decoding is lossy)
+        Caller caller = Caller.read(afterSubcommand);
+        List<String> bwrapArgs = caller.args().subList(caller.args().size() - s.bwrapArgs().size(), caller.args().size());
         Session.Host host = Session.Host.current();
-        Session.Passed passed = Session.bwrap(host, new Session.Bwrap(s.profile(), s.bwrapArgs()));
+        Session.Passed passed = Session.bwrap(host, new Session.Bwrap(s.profile(), bwrapArgs), caller);
         // bwrap's stderr is bwrap's: clients quote its first line. An explicit opt-out is
         // said only when asked (JBOX_VERBOSE=1).
         if (verbose(host.env())) {

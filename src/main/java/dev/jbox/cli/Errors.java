@@ -78,12 +78,20 @@ final class Errors {
     }
 
     static int onFailure(Exception ex, CommandLine cl, CommandLine.ParseResult parsed) {
-        PrintWriter err = cl.getErr();
+        return report(ex, isLauncher(cl), cl.getErr());
+    }
+
+    /**
+     * Says what went wrong in one line on {@code err} and returns the exit code for it.
+     *
+     * @param launcher whether the command's other exit codes are the sandboxed command's
+     */
+    static int report(Exception ex, boolean launcher, PrintWriter err) {
         if (Debug.enabled) {
             ex.printStackTrace(err);
         }
         String name = "jbox";
-        int code = errorCode(cl);
+        int code = launcher ? LAUNCH_ERROR : USAGE;
         String msg = switch (ex) {
             case LaunchException le -> {
                 code = switch (le.kind()) {
@@ -107,7 +115,7 @@ final class Errors {
             default -> "internal error: " + ex + (Debug.enabled ? "" : " (run with --debug for details)");
         };
         msg = msg.replace("\r", "\\r").replace("\n", "\\n"); // one line, whatever a library said
-        if (isLauncher(cl) && code == LAUNCH_ERROR) {
+        if (launcher && code == LAUNCH_ERROR) {
             msg = msg + "; nothing was run";
         }
         err.println(name + ": " + msg);

@@ -1,5 +1,7 @@
 package dev.jbox.cli;
 
+import java.io.PrintWriter;
+import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
@@ -15,15 +17,32 @@ public final class Main {
 
     /** Runs jbox in-process and returns the exit status (used by the tests, too). */
     public static int run(String... args) {
+        if (args.length > 0 && args[0].equals(BwrapCommand.NAME)) {
+            WarmUp.start(); // overlaps with everything below
+            return bwrap(new BwrapCommand(), List.of(args).subList(1, args.length));
+        }
         // picocli's DefaultFactory otherwise looks for Groovy's Closure class on first use (a
         // failed class lookup, ~5 ms of a cold launch), and every parser loads and reflects on
         // java.sql and java.time types for converters (~3 ms); jbox's options use neither
         System.setProperty("picocli.disable.closures", "true");
         System.setProperty("picocli.converters.excludes", "java\\.(sql|time)\\..*");
-        if (args.length > 0 && (args[0].equals(RunCommand.NAME) || args[0].equals(BwrapCommand.NAME))) {
+        if (args.length > 0 && args[0].equals(RunCommand.NAME)) {
             WarmUp.start(); // overlaps with everything below
         }
         return execute(commandLine(args.length == 0 ? "" : args[0]), args);
+    }
+
+    /**
+     * {@code jbox bwrap ARGS}: bwrap's line is bwrap's, so no picocli model is built for it
+     * (building it cost each bwrap launch ~7 ms of CPU, interpreted: docs/STARTUP.md); jbox's
+     * errors map to exit codes as for every command ({@link Errors#report}).
+     */
+    static int bwrap(BwrapCommand command, List<String> afterSubcommand) {
+        try {
+            return command.launch(afterSubcommand);
+        } catch (Exception e) {
+            return Errors.report(e, true, new PrintWriter(System.err));
+        }
     }
 
     /** Runs {@code args} on {@code cl} with jbox's error handling; returns the exit status. */

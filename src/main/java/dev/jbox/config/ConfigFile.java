@@ -218,13 +218,13 @@ public record ConfigFile(Optional<Path> path, Origin origin, String sha256, Sand
     }
 
     /**
-     * A path from the file: ~ is the home directory ({@code $HOME}), relative paths start at
+     * A path from the file: ~ is the home directory ({@link UserDirs#home}), relative paths start at
      * the file's directory.
      */
     static Path relative(Path file, Optional<Path> home, String p) throws ConfigException {
         if (p.equals("~") || p.startsWith("~/")) {
             if (home.isEmpty()) {
-                throw new ConfigException(file + ": " + p + ": HOME is not set, so ~ means nothing");
+                throw new ConfigException(file + ": " + p + ": no home directory (HOME is unset and the password database names none), so ~ means nothing");
             }
             return Path.of(home.get() + p.substring(1)).normalize();
         }

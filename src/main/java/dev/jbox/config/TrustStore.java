@@ -43,7 +43,7 @@ public record TrustStore(Optional<Path> dir) {
     /** Saves {@code r}, replacing any earlier record for the same file (written whole, then renamed). */
     public Path save(TrustRecord r) throws ConfigException {
         Path d = dir.orElseThrow(() -> new ConfigException(
-                "no place for the trust store: set HOME or XDG_STATE_HOME"));
+                "no place for the trust store: no home directory (HOME is unset and the password database names none); set HOME or XDG_STATE_HOME"));
         Path p = recordPath(Path.of(r.file()));
         try {
             Files.createDirectories(d, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));

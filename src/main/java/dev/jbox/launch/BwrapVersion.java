@@ -1,6 +1,7 @@
 package dev.jbox.launch;
 
 import dev.jbox.config.HostFile;
+import dev.jbox.config.UserDirs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +15,7 @@ import java.util.regex.Pattern;
 
 /**
  * bwrap's version, from {@code bwrap --version} ("bubblewrap 0.8.0"), cached in
- * {@code $XDG_CACHE_HOME/jbox/bwrap-version} (else {@code ~/.cache/...}) under a key of the
+ * {@code $XDG_CACHE_HOME/jbox/bwrap-version} (else {@code ~/.cache/...}, {@link UserDirs}) under a key of the
  * binary's real path, size and modification time, so the extra process runs once per
  * installed bwrap, not once per launch. A cache that cannot be read or written is ignored.
  *
@@ -27,7 +28,13 @@ public record BwrapVersion(int major, int minor, int patch) implements Comparabl
     /** The first release with {@code --add-seccomp-fd} (several stacked filters). */
     public static final BwrapVersion ADD_SECCOMP_FD = new BwrapVersion(0, 6, 0);
 
-    private static final Pattern VERSION = Pattern.compile("(\\d+)\\.(\\d+)(?:\\.(\\d+))?");
+    /** Compiled when a version is parsed, not on every launch that only reads the cache's key. */
+    private static final class Version {
+        static final Pattern PATTERN = Pattern.compile("(\\d+)\\.(\\d+)(?:\\.(\\d+))?");
+
+        private Version() {
+        }
+    }
 
     @Override
     public int compareTo(BwrapVersion o) {
@@ -54,7 +61,7 @@ public record BwrapVersion(int major, int minor, int patch) implements Comparabl
 
     /** Parses the output of {@code bwrap --version}. */
     public static Optional<BwrapVersion> parse(String versionOutput) {
-        Matcher m = VERSION.matcher(versionOutput == null ? "" : versionOutput);
+        Matcher m = Version.PATTERN.matcher(versionOutput == null ? "" : versionOutput);
         if (!m.find()) {
             return Optional.empty();
         }
@@ -62,17 +69,9 @@ public record BwrapVersion(int major, int minor, int patch) implements Comparabl
                 m.group(3) == null ? 0 : Integer.parseInt(m.group(3))));
     }
 
-    /** The cache file for this environment. */
+    /** The cache file for this environment ({@link UserDirs#cacheDir}: with HOME unset, the password database's home). */
     static Optional<Path> cacheFile(Map<String, String> env) {
-        String xdg = env.getOrDefault("XDG_CACHE_HOME", "");
-        if (!xdg.isEmpty() && xdg.startsWith("/")) {
-            return Optional.of(Path.of(xdg, "jbox", "bwrap-version"));
-        }
-        String home = env.getOrDefault("HOME", "");
-        if (!home.isEmpty() && home.startsWith("/")) {
-            return Optional.of(Path.of(home, ".cache", "jbox", "bwrap-version"));
-        }
-        return Optional.empty();
+        return UserDirs.of(env).cacheDir().map(d -> d.resolve("bwrap-version"));
     }
 
     /** The cache key of a binary: real path, size, mtime in ns. */

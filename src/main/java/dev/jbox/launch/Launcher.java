@@ -1,16 +1,14 @@
 package dev.jbox.launch;
 
+import dev.jbox.config.Account;
 import dev.jbox.nativ.NativeException;
 import dev.jbox.nativ.Posix;
 import dev.jbox.seccomp.Program;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 
 /**
  * The last step of {@code run}: hand the filter to bwrap through a sealed memfd and
@@ -23,7 +21,8 @@ public final class Launcher {
     }
 
     /** Environment variables that carry jbox's own state and must not reach the command. */
-    static final List<String> PRIVATE_ENV = List.of("JBOX_CALLER_FDS", "JBOX_NOFILE_SOFT", "JBOX_SELF", "JBOX_ARGV0");
+    static final List<String> PRIVATE_ENV = List.of("JBOX_CALLER_FDS", "JBOX_NOFILE_SOFT", "JBOX_SELF", Caller.ARGV0_ENV,
+            Caller.ENV_VARIABLE);
 
     /**
      * What to exec.
@@ -87,51 +86,8 @@ public final class Launcher {
         // there waits for the native warm-up thread to finish linking (~40 ms of the main
         // thread, docs/STARTUP.md); read here, the main thread goes on to the profiles.
         // Without a readable /proc (a chroot), the system call.
-        try {
-            OptionalLong euid = effectiveUid(Files.readString(Path.of("/proc/self/status")));
-            if (euid.isPresent()) {
-                return euid.getAsLong() == 0;
-            }
-        } catch (IOException | RuntimeException e) {
-            // fall through to the system call
-        }
-        return Posix.geteuid() == 0;
-    }
-
-    /**
-     * The effective uid in the text of /proc/PID/status: the second field of its
-     * {@code Uid:} line (real, effective, saved, filesystem); empty if there is none or its
-     * first two fields are not decimal numbers. Written out, not a regular expression: this
-     * runs interpreted on every launch.
-     */
-    static OptionalLong effectiveUid(String status) {
-        int at = status.startsWith("Uid:") ? 0 : status.indexOf("\nUid:");
-        if (at < 0) {
-            return OptionalLong.empty();
-        }
-        int i = status.indexOf(':', at) + 1;
-        int end = status.indexOf('\n', i);
-        if (end < 0) {
-            end = status.length();
-        }
-        long[] fields = new long[2];
-        int n = 0;
-        while (n < 2) {
-            while (i < end && (status.charAt(i) == ' ' || status.charAt(i) == '\t')) {
-                i++;
-            }
-            int start = i;
-            long v = 0;
-            while (i < end && status.charAt(i) >= '0' && status.charAt(i) <= '9' && i - start < 10) {
-                v = v * 10 + (status.charAt(i) - '0');
-                i++;
-            }
-            if (i == start || (i < end && status.charAt(i) != ' ' && status.charAt(i) != '\t')) {
-                return OptionalLong.empty();
-            }
-            fields[n++] = v;
-        }
-        return OptionalLong.of(fields[1]);
+        Optional<Account.Uids> ids = Account.current();
+        return ids.isPresent() ? ids.get().effective() == 0 : Posix.geteuid() == 0;
     }
 
     /**

@@ -28,7 +28,8 @@ public final class PassThrough {
     }
 
     /**
-     * What to exec.
+     * What to exec. The strings of bwrap's line are byte strings ({@link Caller}: a char per
+     * byte), as {@code --args} data is ({@link BwrapLine}).
      *
      * @param argv0  bwrap's argv[0] ({@link #argv0})
      * @param bwrap  the real bwrap
@@ -145,7 +146,8 @@ public final class PassThrough {
     }
 
     /**
-     * Builds bwrap's argv, prepares the fds and execs bwrap. Returns only by throwing.
+     * Builds bwrap's argv, prepares the fds and execs bwrap with {@code env} (byte strings,
+     * {@link Caller#env}). Returns only by throwing.
      *
      * @param version how to learn bwrap's version (only asked when the user's line has a filter of its own)
      */
@@ -159,7 +161,7 @@ public final class PassThrough {
         }
         System.err.flush();
         try {
-            Posix.execve(req.bwrap().toString(), p.argv(), env, p.kept());
+            Posix.execve(req.bwrap().toString(), p.argv(), env, Caller.BYTES, p.kept());
             throw new LaunchException(LaunchException.Kind.FAILED, "execve returned without an error");
         } catch (NativeException e) {
             closeAll(p.opened());

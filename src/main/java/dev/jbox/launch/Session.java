@@ -277,7 +277,7 @@ public final class Session {
      *
      * @param resolved   what the session resolved
      * @param request    what {@link PassThrough} execs
-     * @param env        the environment bwrap gets (the caller's)
+     * @param env        the environment bwrap gets: the caller's, as byte strings ({@link Caller})
      * @param nofileSoft the caller's soft RLIMIT_NOFILE to restore, or -1
      * @param warnings   what jbox would say, only when asked ({@code JBOX_VERBOSE=1}): bwrap's stderr is bwrap's
      */
@@ -352,17 +352,22 @@ public final class Session {
                 + " processes and network; only the seccomp filter applies"));
     }
 
-    /** {@code jbox bwrap}: the caller's line, jbox's filter. */
-    public static Passed bwrap(Host h, Bwrap b) throws ConfigException, CompileException, LaunchException {
+    /**
+     * {@code jbox bwrap}: the caller's line, jbox's filter. {@code caller} is what the caller
+     * handed jbox byte for byte ({@link Caller}): bwrap gets its environment and the name jbox was
+     * run by, and {@code b}'s arguments are its byte strings.
+     */
+    public static Passed bwrap(Host h, Bwrap b, Caller caller) throws ConfigException, CompileException,
+            LaunchException {
         PassThrough.Line line = new PassThrough.Line(b.args(), PassThrough.callerFds(h.env().get("JBOX_CALLER_FDS")));
         Resolved res = resolve(new Context(h, true, Arch.host(), line), b);
         Path bwrap = locate(h);
         if (res.filter().program().isPresent()) {
             BwrapFeatures.requireSeccomp(bwrap, h.env()); // fail closed: after exec it is too late
         }
-        PassThrough.Request req = new PassThrough.Request(PassThrough.argv0(h.env().get("JBOX_ARGV0")), bwrap, line,
+        PassThrough.Request req = new PassThrough.Request(PassThrough.argv0(caller.argv0().orElse(null)), bwrap, line,
                 res.filter().program());
-        return new Passed(res, req, Launcher.environment(h.env()), Launcher.nofileSoft(h.env()), warnings(res));
+        return new Passed(res, req, caller.env(), Launcher.nofileSoft(h.env()), warnings(res));
     }
 
     /** {@code jbox learn}: run's layout without a config, the base's learning filter. */

@@ -17,6 +17,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -619,11 +621,15 @@ public final class Posix {
     // ------------------------------------------------------------------ processes
 
     private static MemorySegment cStringArray(Arena arena, List<String> strings, String what) {
+        return cStringArray(arena, strings, what, StandardCharsets.UTF_8);
+    }
+
+    private static MemorySegment cStringArray(Arena arena, List<String> strings, String what, Charset charset) {
         Objects.requireNonNull(strings, what);
         MemorySegment array = arena.allocate(ValueLayout.ADDRESS, strings.size() + 1L);
         for (int i = 0; i < strings.size(); i++) {
             String s = Objects.requireNonNull(strings.get(i), what + " element");
-            array.setAtIndex(ValueLayout.ADDRESS, i, arena.allocateFrom(s));
+            array.setAtIndex(ValueLayout.ADDRESS, i, arena.allocateFrom(s, charset));
         }
         array.setAtIndex(ValueLayout.ADDRESS, strings.size(), MemorySegment.NULL);
         return array;
@@ -640,12 +646,20 @@ public final class Posix {
      * and that fd, opened without O_CLOEXEC, reached the sandboxed command.
      */
     public static void execve(String path, List<String> argv, List<String> envp, int... keep) {
+        execve(path, argv, envp, StandardCharsets.UTF_8, keep);
+    }
+
+    /**
+     * {@link #execve(String, List, List, int...)} with argv and envp written in {@code charset}:
+     * ISO-8859-1 writes byte strings (a char per byte) back byte for byte ({@code jbox bwrap}).
+     */
+    public static void execve(String path, List<String> argv, List<String> envp, Charset charset, int... keep) {
         Objects.requireNonNull(path, "path");
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment st = callState(arena);
             MemorySegment cPath = arena.allocateFrom(path);
-            MemorySegment cArgv = cStringArray(arena, argv, "argv");
-            MemorySegment cEnvp = cStringArray(arena, envp, "envp");
+            MemorySegment cArgv = cStringArray(arena, argv, "argv", charset);
+            MemorySegment cEnvp = cStringArray(arena, envp, "envp", charset);
             cloexecAllExcept(keep);
             raw(st, Sys.EXECVE, cPath.address(), cArgv.address(), cEnvp.address(), 0, 0);
             throw failure("execve", st);

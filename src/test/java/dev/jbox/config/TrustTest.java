@@ -128,7 +128,7 @@ class TrustTest {
         UserDirs d = UserDirs.of(Map.of("HOME", "/h", "XDG_CONFIG_HOME", "rel", "XDG_STATE_HOME", "/s"));
         assertThat(d.configDir()).contains(Path.of("/h/.config/jbox"));
         assertThat(d.trustDir()).contains(Path.of("/s/jbox/trust"));
-        assertThat(UserDirs.of(Map.of()).trustDir()).isEmpty();
+        assertThat(UserDirs.of(Map.of(), Optional::empty).trustDir()).isEmpty();
     }
 
     @Test

@@ -54,67 +54,50 @@ class StartupPathIT {
     }
 
     /**
-     * The AOT cache's training (dev.jbox.cli.AotTraining, as scripts/lib.sh runs it) covers
-     * every launch path: with the cache it writes, neither {@code run} (with a preset or a
-     * profile of the user's own) nor {@code bwrap} loads a class out of the jar. A class the training missed is read from the jar on every
-     * launch (the jar's central directory, interpreted: ~20 ms for the bwrap path before it
-     * was trained), and it opens the jar after jbox marked its fds close-on-exec.
+     * The AOT cache's training (scripts/lib.sh's jbox_train_aot, which runs dev.jbox.cli.AotTraining
+     * through jbox's launcher) covers every launch path: with the cache it writes, neither
+     * {@code run} (with a preset or a profile of the user's own) nor {@code bwrap} (also started
+     * with an empty environment, as flatpak starts it) loads a class out of the jar, each started
+     * through the launcher as a user's call is (its variables, not a copy of them). A class the
+     * training missed is read from the jar on every launch (the jar's central directory,
+     * interpreted: ~20 ms for the bwrap path before it was trained), and it opens the jar after
+     * jbox marked its fds close-on-exec.
      */
     @Test
     void theTrainedCacheHoldsEveryClassOfEveryLaunchPath() throws Exception {
-        Path train = Files.createDirectories(tmp.resolve("train"));
-        Path standIn = train.resolve("bwrap");
-        Files.writeString(standIn, "#!/bin/sh\necho '    --seccomp FD'\n");
-        standIn.toFile().setExecutable(true);
         Path aot = tmp.resolve("jbox.aot");
-        List<String> flags = List.of("-XX:+UseSerialGC", "-Xint", "-XX:-MaxFDLimit", "--enable-native-access=ALL-UNNAMED");
-        java.util.Map<String, String> env = new java.util.HashMap<>(java.util.Map.of("JBOX_BWRAP", standIn.toString(),
-                "JBOX_NOFILE_SOFT", "1024", "JBOX_CALLER_FDS", "0 1 2", "JBOX_PROFILE", ""));
-        launch(train, env, flags, List.of("dev.jbox.cli.Main", "run", "--dry-run", "--", "true")); // fills the bwrap check's cache
-        List<String> trainFlags = new java.util.ArrayList<>(flags);
-        trainFlags.addAll(List.of("-XX:AOTCacheOutput=" + aot, "-Xlog:all=off"));
-        launch(train, env, trainFlags, List.of("dev.jbox.cli.AotTraining"));
+        lib(tmp, java.util.Map.of(), "jbox_train_aot " + Shell.q(Jbox.java()) + " " + Shell.q(Jbox.jar().toString()) + " "
+                + Shell.q(aot.toString()) + " " + Shell.q(tmp.resolve("train").toString()));
         assertThat(aot).isRegularFile();
 
-        env.remove("JBOX_BWRAP"); // the real bwrap from here on
         // a profile of the user's own, outside the working directory (no trust needed)
         Path work = Files.createDirectories(tmp.resolve("work"));
         Path config = Files.createDirectories(tmp.resolve("config")).resolve("mine.toml");
         Files.writeString(config, "[profiles.mine]\nextends = \"minimal\"\ndeny = [\"acct\"]\n");
-        for (List<String> args : List.of(List.of("run", "--", "true"),
-                List.of("run", "--config", config.toString(), "--profile", "mine", "--", "true"),
-                List.of("bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--unshare-all", "--die-with-parent", "true"))) {
-            Path log = tmp.resolve(args.getFirst() + args.size() + ".log");
-            List<String> withCache = new java.util.ArrayList<>(flags);
-            withCache.addAll(List.of("-XX:AOTCache=" + aot, "-Xlog:aot=off", "-Xlog:cds=off",
-                    "-Xlog:class+load=info:file=" + log));
-            List<String> main = new java.util.ArrayList<>(List.of("dev.jbox.cli.Main"));
-            main.addAll(args);
-            launch(work, env, withCache, main);
+        java.util.Map<String, String> env = java.util.Map.of("HOME", work.toString(), "XDG_CONFIG_HOME", work.toString(),
+                "XDG_CACHE_HOME", work.resolve("cache").toString(), "XDG_STATE_HOME", work.resolve("state").toString());
+        for (String args : List.of("run -- true", "run --config " + Shell.q(config.toString()) + " --profile mine -- true",
+                "bwrap --ro-bind / / --dev /dev --unshare-all --die-with-parent true",
+                "env -i bwrap --ro-bind / / --dev /dev --unshare-all --die-with-parent true")) {
+            Path log = tmp.resolve("classes-" + Integer.toHexString(args.hashCode()) + ".log");
+            boolean empty = args.startsWith("env -i ");
+            String launch = "jbox_via_launcher " + Shell.q(Jbox.java()) + " " + Shell.q(Jbox.jar().toString()) + " "
+                    + Shell.q(aot.toString()) + " dev.jbox.cli.Main " + Shell.q("-Xlog:class+load=info:file=" + log) + " "
+                    + (empty ? args.substring("env -i ".length()) : args);
+            // an empty environment: no HOME (the password database's), no PATH (execvp's default)
+            lib(work, env, empty ? "env -i /bin/bash -c " + Shell.q(". " + Shell.q(Probe.repo().resolve("scripts/lib.sh")
+                    .toString()) + " && " + launch) : launch);
             List<String> loaded = Files.readAllLines(log);
-            assertThat(loaded).as("classes loaded by jbox %s", args.getFirst()).hasSizeGreaterThan(500);
+            assertThat(loaded).as("classes loaded by jbox %s", args).hasSizeGreaterThan(500);
             assertThat(loaded).filteredOn(l -> l.contains("source: file:") || l.contains("source: jar:"))
-                    .as("classes jbox %s read out of the jar, not the AOT cache", args.getFirst()).isEmpty();
+                    .as("classes jbox %s read out of the jar, not the AOT cache", args).isEmpty();
         }
     }
 
-    private static void launch(Path cwd, java.util.Map<String, String> env, List<String> flags, List<String> mainAndArgs)
-            throws Exception {
-        List<String> argv = new java.util.ArrayList<>(List.of(Jbox.java()));
-        argv.addAll(flags);
-        argv.addAll(List.of("-cp", Jbox.jar().toString()));
-        argv.addAll(mainAndArgs);
-        ProcessBuilder pb = new ProcessBuilder(argv).directory(cwd.toFile()).redirectErrorStream(true);
-        pb.environment().keySet().removeIf(k -> k.startsWith("JBOX_") || k.endsWith("JAVA_OPTIONS")
-                || k.equals("JAVA_TOOL_OPTIONS"));
-        pb.environment().putAll(env);
-        pb.environment().put("HOME", cwd.toString());
-        pb.environment().put("XDG_CONFIG_HOME", cwd.toString());
-        pb.environment().put("XDG_CACHE_HOME", cwd.resolve("cache").toString());
-        pb.environment().put("XDG_STATE_HOME", cwd.resolve("state").toString());
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as("%s: %s", mainAndArgs, out).isZero();
+    /** Runs {@code snippet} in bash with scripts/lib.sh sourced, in {@code cwd}; it must succeed. */
+    private static void lib(Path cwd, java.util.Map<String, String> env, String snippet) throws Exception {
+        Jbox.Result r = Shell.bash(". " + Shell.q(Probe.repo().resolve("scripts/lib.sh").toString()) + " && " + snippet,
+                cwd, env);
+        assertThat(r.exit()).as("%s\n%s", snippet, r).isZero();
     }
 }

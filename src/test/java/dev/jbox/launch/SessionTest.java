@@ -233,7 +233,7 @@ class SessionTest {
 
         // jbox bwrap, with a line that binds the working directory read-write as run does
         if (s.bwrapReads() || !s.options()) {
-            Outcome bwrap = outcome(() -> Outcome.of(Session.bwrap(h, new Session.Bwrap(s.bwrapProfile(),
+            Outcome bwrap = outcome(() -> Outcome.of(bwrap(h, new Session.Bwrap(s.bwrapProfile(),
                     List.of("--ro-bind", "/", "/", "--bind", project.toString(), project.toString(), "true")))
                     .resolved().filter().program()));
             assertThat(bwrap).as("bwrap").isEqualTo(s.bwrapReads() ? run : minimal());
@@ -248,7 +248,7 @@ class SessionTest {
                     : Outcome.of(d.run().filter());
             assertThat(doctor).as("doctor (run)").isEqualTo(run);
             // doctor's bwrap answer is for a line that binds nothing read-write: the file is then not writable
-            Outcome bwrapHere = outcome(() -> Outcome.of(Session.bwrap(h, new Session.Bwrap(Optional.empty(),
+            Outcome bwrapHere = outcome(() -> Outcome.of(bwrap(h, new Session.Bwrap(Optional.empty(),
                     List.of("--ro-bind", "/", "/", "true"))).resolved().filter().program()));
             assertThat(Outcome.of(d.bwrap().filter())).as("doctor (bwrap)").isEqualTo(bwrapHere);
         }
@@ -309,5 +309,10 @@ class SessionTest {
 
     static Outcome compiled(String preset) throws Exception {
         return Outcome.of(Optional.of(Compiler.compile(Profiles.builtin().resolve(preset), Arch.host())));
+    }
+
+    /** {@code jbox bwrap} with {@code b}'s line, as a caller with an empty environment hands it over. */
+    private static Session.Passed bwrap(Session.Host h, Session.Bwrap b) throws Exception {
+        return Session.bwrap(h, b, new Caller(b.args(), List.of(), Optional.empty()));
     }
 }
