@@ -55,9 +55,9 @@ final class BwrapCommand implements Subcommand {
 
     @Override
     public CommandSpec spec() {
-        args = Opts.positional("BWRAP_ARGS", List.class, "0..*", "0..*",
+        args = CommandModel.positional("BWRAP_ARGS", List.class, "0..*", "0..*",
                 "bwrap's arguments, passed on verbatim (first, optionally: --jbox-profile NAME).");
-        spec = Opts.command(NAME, this,
+        spec = CommandModel.command(NAME, this,
                 "Run bwrap with this exact command line, under jbox's seccomp filter (a drop-in: alias bwrap='jbox bwrap').",
                 "The profile: --jbox-profile NAME (as the first argument only), else JBOX_PROFILE, else your own "
                         + "config.toml's [sandbox] seccomp (never ./jbox.toml: the caller's directory does not choose "
@@ -76,7 +76,7 @@ final class BwrapCommand implements Subcommand {
 
     /** The positional list picocli parsed (the tests compare it with the original line). */
     List<String> args() {
-        return Opts.list(args);
+        return CommandModel.list(args);
     }
 
     /**

@@ -1,9 +1,9 @@
 package dev.jbox.cli;
 
-import dev.jbox.config.Json;
+import dev.jbox.config.JsonWriter;
 import dev.jbox.arch.Arch;
 import dev.jbox.config.ConfigException;
-import dev.jbox.config.Constants;
+import dev.jbox.config.SymbolicValues;
 import dev.jbox.config.Suggest;
 import dev.jbox.launch.Session;
 import dev.jbox.review.Subject;
@@ -21,21 +21,21 @@ final class CheckCommand implements Subcommand {
     static final String NAME = "check";
 
     private final ProfileOptions profile = new ProfileOptions();
-    private final OptionSpec abiOpt = Opts.value("ABI", String.class,
+    private final OptionSpec abiOpt = CommandModel.value("ABI", String.class,
             "ABI the call is made through: the native one (default), its compat ABI (i386, arm) or x32.", "--abi");
-    private final OptionSpec jsonOpt = Opts.flag("Machine-readable output.", "--json");
-    private final OptionSpec bpfOpt = Opts.value("FILE", java.nio.file.Path.class,
+    private final OptionSpec jsonOpt = CommandModel.flag("Machine-readable output.", "--json");
+    private final OptionSpec bpfOpt = CommandModel.value("FILE", java.nio.file.Path.class,
             "Check a raw BPF program instead of a profile (the verdict only: a raw program has no rules to cite).", "--bpf");
-    private final OptionSpec ociOpt = Opts.value("FILE", java.nio.file.Path.class,
+    private final OptionSpec ociOpt = CommandModel.value("FILE", java.nio.file.Path.class,
             "Check a Docker/OCI seccomp profile (JSON, e.g. from jbox learn --format oci) instead of a jbox profile.",
             "--seccomp-profile");
-    private final PositionalParamSpec syscallArg = Opts.positional("SYSCALL", String.class, "0", "1", "Name or number.");
-    private final PositionalParamSpec argsArg = Opts.positional("ARG", List.class, "1..*", "0..*",
+    private final PositionalParamSpec syscallArg = CommandModel.positional("SYSCALL", String.class, "0", "1", "Name or number.");
+    private final PositionalParamSpec argsArg = CommandModel.positional("ARG", List.class, "1..*", "0..*",
             "Up to six arguments: numbers (0x.. for hex) or constants such as AF_VSOCK, TIOCSTI.");
 
     @Override
     public CommandSpec spec() {
-        CommandSpec spec = Opts.command(NAME, this,
+        CommandSpec spec = CommandModel.command(NAME, this,
                 "Show what a profile does with one system call, and which rule of the profile decided it.",
                 "The verdict comes from running the compiled filter in jbox's emulator. For example:",
                 "  jbox check --profile strict socket AF_VSOCK");
@@ -46,11 +46,11 @@ final class CheckCommand implements Subcommand {
 
     @Override
     public Integer call() throws Exception {
-        String abi = Opts.get(abiOpt);
-        boolean json = Opts.on(jsonOpt);
-        java.nio.file.Path bpf = Opts.get(bpfOpt);
-        String syscall = Opts.get(syscallArg);
-        List<String> args = Opts.list(argsArg);
+        String abi = CommandModel.get(abiOpt);
+        boolean json = CommandModel.on(jsonOpt);
+        java.nio.file.Path bpf = CommandModel.get(bpfOpt);
+        String syscall = CommandModel.get(syscallArg);
+        List<String> args = CommandModel.list(argsArg);
         Arch nativeArch = profile.arch();
         Arch via = abi == null ? nativeArch : ProfileOptions.parseArch(abi);
         if (args.size() > 6) {
@@ -59,14 +59,14 @@ final class CheckCommand implements Subcommand {
         int nr = number(via, syscall);
         long[] a = new long[6];
         for (int i = 0; i < args.size(); i++) {
-            OptionalLong v = Constants.parse(args.get(i));
+            OptionalLong v = SymbolicValues.parse(args.get(i));
             if (v.isEmpty()) {
                 throw new ConfigException("argument " + (i + 1) + " '" + args.get(i) + "' is not a number or a known constant"
-                        + Suggest.hint(args.get(i), Constants.names()));
+                        + Suggest.hint(args.get(i), SymbolicValues.names()));
             }
             a[i] = v.getAsLong();
         }
-        java.nio.file.Path oci = Opts.get(ociOpt);
+        java.nio.file.Path oci = CommandModel.get(ociOpt);
         Session.Resolved res = profile.resolve(bpf, oci, false);
         Subject.Verdict v = profile.program(bpf, oci, false).check(nativeArch, via, nr, a);
         String source = res.filter().choice().name();
@@ -86,7 +86,7 @@ final class CheckCommand implements Subcommand {
             m.put("executed", v.executed());
             m.put("rule", v.rule().orElse(null));
             m.put("why", v.why());
-            System.out.println(Json.of(m));
+            System.out.println(JsonWriter.of(m));
         } else {
             StringBuilder sb = new StringBuilder();
             // the arguments as typed (socket(AF_VSOCK), not socket(0x28)); --json has the numbers
@@ -108,7 +108,7 @@ final class CheckCommand implements Subcommand {
             return n.getAsInt();
         }
         if (!syscall.isEmpty() && Character.isDigit(syscall.charAt(0))) {
-            OptionalLong v = Constants.parse(syscall);
+            OptionalLong v = SymbolicValues.parse(syscall);
             if (v.isPresent() && v.getAsLong() >= 0 && v.getAsLong() <= 0xFFFFFFFFL) {
                 return (int) v.getAsLong();
             }

@@ -14,11 +14,11 @@ final class CompileCommand implements Subcommand {
     private final ProfileOptions profile = new ProfileOptions();
     private final OptionSpec output = OptionSpec.builder("-o", "--output").type(String.class).paramLabel("FILE")
             .required(true).description("Where to write the program ('-' for standard output).").build();
-    private final OptionSpec json = Opts.flag("Write the instructions as JSON instead of raw bytes.", "--json");
+    private final OptionSpec json = CommandModel.flag("Write the instructions as JSON instead of raw bytes.", "--json");
 
     @Override
     public CommandSpec spec() {
-        CommandSpec spec = Opts.command(NAME, this,
+        CommandSpec spec = CommandModel.command(NAME, this,
                 "Compile a profile to a raw BPF program (struct sock_filter[], host byte order).",
                 "The file is usable as is with plain bwrap:",
                 "  bwrap --seccomp 3 3<FILE ...");
@@ -29,8 +29,8 @@ final class CompileCommand implements Subcommand {
     @Override
     public Integer call() throws Exception {
         Subject p = profile.program(null, null, true);
-        String output = Opts.get(this.output);
-        byte[] bytes = Opts.on(json) ? (p.json() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8) : p.bytes();
+        String output = CommandModel.get(this.output);
+        byte[] bytes = CommandModel.on(json) ? (p.json() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8) : p.bytes();
         if (output.equals("-")) {
             OutputStream out = System.out;
             out.write(bytes);

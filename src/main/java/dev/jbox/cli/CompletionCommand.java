@@ -9,11 +9,11 @@ final class CompletionCommand implements Subcommand {
 
     static final String NAME = "completion";
 
-    private final PositionalParamSpec shellArg = Opts.positional("SHELL", String.class, "0", "1", "bash or zsh.");
+    private final PositionalParamSpec shellArg = CommandModel.positional("SHELL", String.class, "0", "1", "bash or zsh.");
 
     @Override
     public CommandSpec spec() {
-        CommandSpec spec = Opts.command(NAME, this, "Print a shell completion script for jbox.",
+        CommandSpec spec = CommandModel.command(NAME, this, "Print a shell completion script for jbox.",
                 "Load it in the shell you use (bash: or save it as ~/.local/share/bash-completion/completions/jbox; "
                         + "zsh: in ~/.zshrc):",
                 "  source <(jbox completion bash)",
@@ -25,7 +25,7 @@ final class CompletionCommand implements Subcommand {
     public Integer call() throws Exception {
         CommandLine root = Main.commandLine(""); // the full model, not just this subcommand
         String script = AutoComplete.bash("jbox", root);
-        String shell = Opts.get(shellArg);
+        String shell = CommandModel.get(shellArg);
         switch (shell) {
             // picocli's script serves both: under zsh it loads compinit and bashcompinit itself
             case "bash", "zsh" -> System.out.print(script);

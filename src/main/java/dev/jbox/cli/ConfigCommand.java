@@ -5,7 +5,7 @@ import dev.jbox.config.Bind;
 import dev.jbox.config.ConfigFile;
 import dev.jbox.config.Escape;
 import dev.jbox.config.FilterChoice;
-import dev.jbox.config.Json;
+import dev.jbox.config.JsonWriter;
 import dev.jbox.config.Masks;
 import dev.jbox.config.ProfileSpec;
 import dev.jbox.config.SandboxSettings;
@@ -26,11 +26,11 @@ final class ConfigCommand implements Subcommand {
 
     private final ConfigOption config = new ConfigOption();
     private final FilterOptions filter = new FilterOptions();
-    private final OptionSpec jsonOpt = Opts.flag("Machine-readable output.", "--json");
+    private final OptionSpec jsonOpt = CommandModel.flag("Machine-readable output.", "--json");
 
     @Override
     public CommandSpec spec() {
-        CommandSpec spec = Opts.command(NAME, this,
+        CommandSpec spec = CommandModel.command(NAME, this,
                 "Show which config file applies and the settings 'jbox run' would use here.",
                 "Discovery: --config FILE, else ./jbox.toml, else $XDG_CONFIG_HOME/jbox/config.toml "
                         + "(~/.config/jbox/config.toml). Command-line options override the file; JBOX_PROFILE "
@@ -71,8 +71,8 @@ final class ConfigCommand implements Subcommand {
         m.put("chdir", s.chdir().orElse(null));
         m.put("unmask", s.unmask());
         m.put("profiles", cfg.profiles().stream().map(ProfileSpec::name).toList());
-        if (Opts.on(jsonOpt)) {
-            System.out.println(Json.of(m));
+        if (CommandModel.on(jsonOpt)) {
+            System.out.println(JsonWriter.of(m));
             return 0;
         }
         StringBuilder sb = new StringBuilder();

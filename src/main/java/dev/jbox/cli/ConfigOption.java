@@ -11,7 +11,7 @@ import picocli.CommandLine.Model.OptionSpec;
 /** {@code --config FILE}: which file the session reads instead of discovering one. */
 final class ConfigOption {
 
-    private final OptionSpec file = Opts.value("FILE", Path.class,
+    private final OptionSpec file = CommandModel.value("FILE", Path.class,
             "Config file (default: ./jbox.toml, else $XDG_CONFIG_HOME/jbox/config.toml).", "--config");
 
     void addTo(CommandSpec spec) {
@@ -20,7 +20,7 @@ final class ConfigOption {
 
     /** The file given, if any. */
     Optional<Path> given() {
-        return Optional.ofNullable(Opts.get(file));
+        return Optional.ofNullable(CommandModel.get(file));
     }
 
     /** The config file that applies here ({@link Session#config}). */

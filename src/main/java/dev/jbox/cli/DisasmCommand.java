@@ -13,16 +13,16 @@ final class DisasmCommand implements Subcommand {
 
     static final String NAME = "disasm";
 
-    private final PositionalParamSpec fileArg = Opts.positional("FILE", Path.class, "0", "1",
+    private final PositionalParamSpec fileArg = CommandModel.positional("FILE", Path.class, "0", "1",
             "A raw BPF program (struct sock_filter[]).");
     private final ProfileOptions profile = new ProfileOptions();
-    private final OptionSpec jsonOpt = Opts.flag("Instructions as JSON.", "--json");
-    private final OptionSpec auditOpt = Opts.flag(
+    private final OptionSpec jsonOpt = CommandModel.flag("Instructions as JSON.", "--json");
+    private final OptionSpec auditOpt = CommandModel.flag(
             "Also audit the program (see 'jbox audit'); exit 1 on a finding of severity warning or higher.", "--audit");
 
     @Override
     public CommandSpec spec() {
-        CommandSpec spec = Opts.command(NAME, this,
+        CommandSpec spec = CommandModel.command(NAME, this,
                 "Disassemble a raw BPF file or a compiled profile, seccomp-tools style.");
         // at most one source: a file or a profile; neither: what run would apply here
         spec.addArgGroup(ArgGroupSpec.builder().exclusive(true).multiplicity("0..1").addArg(fileArg).build());
@@ -32,14 +32,14 @@ final class DisasmCommand implements Subcommand {
 
     @Override
     public Integer call() throws Exception {
-        Path file = Opts.get(fileArg);
-        boolean json = Opts.on(jsonOpt);
+        Path file = CommandModel.get(fileArg);
+        boolean json = CommandModel.on(jsonOpt);
         if (file != null && profile.given() != null) {
             throw new ConfigException("give a FILE or -p PROFILE, not both");
         }
         Subject p = file != null ? Subject.rawFile(file) : profile.program(null, null, false);
         System.out.print(json ? p.json() + "\n" : p.disassembly());
-        if (Opts.on(auditOpt)) {
+        if (CommandModel.on(auditOpt)) {
             Audit audit = p.audit(file != null ? file.toString() : "profile " + profile.describe());
             System.out.print(json ? audit.json() + "\n" : "\naudit: " + audit.text());
             return audit.unsafe() ? AuditCommand.FINDINGS : 0;

@@ -1,6 +1,6 @@
 package dev.jbox.cli;
 
-import dev.jbox.config.Json;
+import dev.jbox.config.JsonWriter;
 import dev.jbox.launch.Doctor;
 import dev.jbox.launch.Session;
 import java.util.ArrayList;
@@ -14,11 +14,11 @@ final class DoctorCommand implements Subcommand {
 
     static final String NAME = "doctor";
 
-    private final OptionSpec jsonOpt = Opts.flag("One JSON object: {\"ready\": ..., \"checks\": [...]}.", "--json");
+    private final OptionSpec jsonOpt = CommandModel.flag("One JSON object: {\"ready\": ..., \"checks\": [...]}.", "--json");
 
     @Override
     public CommandSpec spec() {
-        CommandSpec spec = Opts.command(NAME, this,
+        CommandSpec spec = CommandModel.command(NAME, this,
                 "Check what a sandbox needs here, and explain each finding with a fix.",
                 "It checks bwrap, user namespaces, seccomp, the JDK and TIOCSTI, then starts a real sandbox, as 'run' "
                         + "would, and one inside it (nested sandboxes, which the profile in effect may refuse).");
@@ -30,7 +30,7 @@ final class DoctorCommand implements Subcommand {
         Doctor.Inputs in = Session.doctor(Session.Host.current());
         List<Doctor.Check> checks = Doctor.run(in);
         boolean ready = Doctor.ready(checks);
-        if (Opts.on(jsonOpt)) {
+        if (CommandModel.on(jsonOpt)) {
             List<Object> list = new ArrayList<>();
             for (Doctor.Check c : checks) {
                 Map<String, Object> m = new LinkedHashMap<>();
@@ -44,7 +44,7 @@ final class DoctorCommand implements Subcommand {
             Map<String, Object> top = new LinkedHashMap<>();
             top.put("ready", ready);
             top.put("checks", list);
-            System.out.println(Json.of(top));
+            System.out.println(JsonWriter.of(top));
         } else {
             StringBuilder sb = new StringBuilder();
             for (Doctor.Check c : checks) {

@@ -1,6 +1,6 @@
 package dev.jbox.cli;
 
-import dev.jbox.config.Json;
+import dev.jbox.config.JsonWriter;
 import dev.jbox.arch.Arch;
 import dev.jbox.config.ProfileSpec;
 import dev.jbox.config.Profiles;
@@ -20,14 +20,14 @@ final class ExplainCommand implements Subcommand {
     static final String NAME = "explain";
 
     private final ProfileOptions profile = new ProfileOptions();
-    private final OptionSpec jsonOpt = Opts.flag("Machine-readable output.", "--json");
-    private final OptionSpec cacheOpt = Opts.flag(
+    private final OptionSpec jsonOpt = CommandModel.flag("Machine-readable output.", "--json");
+    private final OptionSpec cacheOpt = CommandModel.flag(
             "List, per ABI, the syscalls the kernel's constant-action cache (Linux 5.11+) always allows"
                     + " without running the filter, and those that run it.", "--cache");
 
     @Override
     public CommandSpec spec() {
-        CommandSpec spec = Opts.command(NAME, this,
+        CommandSpec spec = CommandModel.command(NAME, this,
                 "Print a profile's rules, grouped, with their action and reason, and what the compiled filter looks like.",
                 "For one system call, 'jbox check SYSCALL [ARG...]' shows the verdict and the rule that decided it.");
         profile.addTo(spec);
@@ -66,7 +66,7 @@ final class ExplainCommand implements Subcommand {
             sb.append("  run the filter (refused, or checked by argument): ").append(String.join(" ", c.checked()))
                     .append("\n");
         }
-        System.out.print(json ? Json.of(byAbi) + "\n" : sb.toString());
+        System.out.print(json ? JsonWriter.of(byAbi) + "\n" : sb.toString());
         return 0;
     }
 
@@ -80,7 +80,7 @@ final class ExplainCommand implements Subcommand {
         Arch arch = profile.arch();
         Profiles profiles = profile.profiles();
         Policy policy = profile.policy(false);
-        boolean json = Opts.on(jsonOpt);
+        boolean json = CommandModel.on(jsonOpt);
         Subject p = profile.program(null, null, false);
         Map<String, Entry> entries = new LinkedHashMap<>();
         for (Rule r : policy.rules()) {
@@ -94,7 +94,7 @@ final class ExplainCommand implements Subcommand {
             chain.add(n);
             n = profiles.spec(n).flatMap(ProfileSpec::parent).orElse(null);
         }
-        if (Opts.on(cacheOpt)) {
+        if (CommandModel.on(cacheOpt)) {
             return printCache(p, json);
         }
         Subject.Cache nativeCache = p.cache(arch);
@@ -125,7 +125,7 @@ final class ExplainCommand implements Subcommand {
             m.put("instructions", p.length());
             m.put("cacheable_syscalls", cacheable);
             m.put("known_syscalls", known);
-            System.out.println(Json.of(m));
+            System.out.println(JsonWriter.of(m));
             return 0;
         }
         StringBuilder sb = new StringBuilder();

@@ -15,12 +15,12 @@ final class ExportCommand implements Subcommand {
     private final ProfileOptions profile = new ProfileOptions();
     private final OptionSpec formatOpt = OptionSpec.builder("--format").type(String.class).paramLabel("FORMAT")
             .defaultValue("oci").description("Output format: oci (the only one; default).").build();
-    private final OptionSpec outputOpt = Opts.value("FILE", String.class, "Where to write (default: standard output).",
+    private final OptionSpec outputOpt = CommandModel.value("FILE", String.class, "Where to write (default: standard output).",
             "-o", "--output");
 
     @Override
     public CommandSpec spec() {
-        CommandSpec spec = Opts.command(NAME, this,
+        CommandSpec spec = CommandModel.command(NAME, this,
                 "Write a jbox profile as an OCI/Docker seccomp profile (JSON) with the same decisions.",
                 "The file is for docker run --security-opt seccomp=FILE, podman, runc or crun. What OCI cannot express "
                         + "(x32 refusal, future_syscalls, rule order) is said in its \"comment\"; see docs/OCI.md. "
@@ -32,8 +32,8 @@ final class ExportCommand implements Subcommand {
 
     @Override
     public Integer call() throws Exception {
-        String format = Opts.get(formatOpt);
-        String output = Opts.get(outputOpt);
+        String format = CommandModel.get(formatOpt);
+        String output = CommandModel.get(outputOpt);
         if (!format.equals("oci")) {
             throw new ConfigException("unknown --format '" + format + "': the only format is oci");
         }

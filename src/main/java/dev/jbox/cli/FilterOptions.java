@@ -11,16 +11,16 @@ import picocli.CommandLine.Model.OptionSpec;
  */
 final class FilterOptions {
 
-    private final OptionSpec profileOpt = Opts.value("NAME", String.class,
+    private final OptionSpec profileOpt = CommandModel.value("NAME", String.class,
             "Seccomp profile: minimal, strict, dev, nested, one of your own, or 'none' (default: JBOX_PROFILE, the config, or minimal).",
             "-p", "--profile");
-    private final OptionSpec noSeccompOpt = Opts.flag("Run without a seccomp filter (said once on stderr).", "--no-seccomp");
-    private final OptionSpec bpfOpt = Opts.value("FILE", Path.class,
+    private final OptionSpec noSeccompOpt = CommandModel.flag("Run without a seccomp filter (said once on stderr).", "--no-seccomp");
+    private final OptionSpec bpfOpt = CommandModel.value("FILE", Path.class,
             "Use this raw BPF program (struct sock_filter[]) instead of a profile; it is verified first.", "--bpf");
-    private final OptionSpec seccompProfileOpt = Opts.value("FILE", Path.class,
+    private final OptionSpec seccompProfileOpt = CommandModel.value("FILE", Path.class,
             "Use this Docker or OCI seccomp profile (JSON, e.g. Docker's default.json) instead of a jbox profile; see docs/OCI.md.",
             "--seccomp-profile");
-    private final OptionSpec complainOpt = Opts.flag(
+    private final OptionSpec complainOpt = CommandModel.flag(
             "Log instead of refusing: every deny of the profile becomes SECCOMP_RET_LOG (see docs/CONFIG.md).", "--complain");
 
     void addTo(CommandSpec spec) {
@@ -30,7 +30,7 @@ final class FilterOptions {
 
     /** What the options asked for. */
     FilterChoice.Request request() {
-        return new FilterChoice.Request(Opts.get(profileOpt), Opts.on(noSeccompOpt), Opts.get(bpfOpt),
-                Opts.get(seccompProfileOpt), Opts.on(complainOpt));
+        return new FilterChoice.Request(CommandModel.get(profileOpt), CommandModel.on(noSeccompOpt), CommandModel.get(bpfOpt),
+                CommandModel.get(seccompProfileOpt), CommandModel.on(complainOpt));
     }
 }

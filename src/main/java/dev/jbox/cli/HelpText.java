@@ -11,7 +11,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /**
  * How a command's help and its man page lay out what the command says about itself.
  *
- * <p>A command's description ({@link Opts#command}) is its summary, one whole sentence (the
+ * <p>A command's description ({@link CommandModel#command}) is its summary, one whole sentence (the
  * line of {@code jbox --help}'s command list and of the man page's NAME), then blocks: a
  * paragraph, filled to the width; an item, {@code "- text"}, filled with a hanging indent; or
  * a line that starts with two spaces (an example), kept as it is. No text is broken by hand,

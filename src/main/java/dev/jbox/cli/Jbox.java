@@ -31,7 +31,7 @@ final class Jbox implements Runnable {
             new Entry(ExportCommand.NAME, ExportCommand::new),
             new Entry(CompletionCommand.NAME, CompletionCommand::new));
 
-    private final CommandSpec spec = Opts.command("jbox", this,
+    private final CommandSpec spec = CommandModel.command("jbox", this,
             "Run commands in a bubblewrap sandbox under a seccomp filter that jbox compiles itself.");
 
     /**

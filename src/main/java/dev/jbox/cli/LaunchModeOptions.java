@@ -13,15 +13,15 @@ import picocli.CommandLine.Model.OptionSpec;
  */
 final class LaunchModeOptions {
 
-    private final OptionSpec timeoutOpt = Opts.value("DURATION", String.class,
+    private final OptionSpec timeoutOpt = CommandModel.value("DURATION", String.class,
             "Supervise, and end the command after DURATION (30, 30s, 5m, 1h, 1d; 0 = no limit): "
                     + "SIGTERM, then SIGKILL after --kill-after; exit 124.", "--timeout");
-    private final OptionSpec killAfterOpt = Opts.value("DURATION", String.class,
+    private final OptionSpec killAfterOpt = CommandModel.value("DURATION", String.class,
             "With --timeout: how long the command may take to end after SIGTERM (default: 10s).", "--kill-after");
-    private final OptionSpec forwardSignalsOpt = Opts.flag(
+    private final OptionSpec forwardSignalsOpt = CommandModel.flag(
             "Supervise: stay bwrap's parent and pass SIGINT, SIGTERM and SIGHUP on to the command.", "--forward-signals");
-    private final OptionSpec verboseOpt = Opts.flag("Say on stderr what the supervisor does.", "-v", "--verbose");
-    private final OptionSpec noNamespacesOpt = Opts.flag(
+    private final OptionSpec verboseOpt = CommandModel.flag("Say on stderr what the supervisor does.", "-v", "--verbose");
+    private final OptionSpec noNamespacesOpt = CommandModel.flag(
             "No bwrap: apply the filter in jbox and exec the command directly, on the host "
                     + "(for containers where bwrap cannot create namespaces).", "--no-namespaces");
 
@@ -31,17 +31,17 @@ final class LaunchModeOptions {
     }
 
     boolean noNamespaces() {
-        return Opts.on(noNamespacesOpt);
+        return CommandModel.on(noNamespacesOpt);
     }
 
     /** Whether jbox stays the parent (supervising mode). */
     boolean supervising() throws Errors.UsageException {
-        return Opts.on(forwardSignalsOpt) || limits().timeout().isPresent();
+        return CommandModel.on(forwardSignalsOpt) || limits().timeout().isPresent();
     }
 
     Supervisor.Limits limits() throws Errors.UsageException {
-        String timeout = Opts.get(timeoutOpt);
-        String killAfter = Opts.get(killAfterOpt);
+        String timeout = CommandModel.get(timeoutOpt);
+        String killAfter = CommandModel.get(killAfterOpt);
         Optional<Duration> t = Optional.empty();
         if (timeout != null) {
             Duration d = duration("--timeout", timeout);
@@ -51,7 +51,7 @@ final class LaunchModeOptions {
         if (killAfter != null && timeout == null) {
             throw new Errors.UsageException("--kill-after needs --timeout");
         }
-        return new Supervisor.Limits(t, grace, Opts.on(verboseOpt));
+        return new Supervisor.Limits(t, grace, CommandModel.on(verboseOpt));
     }
 
     private static Duration duration(String option, String value) throws Errors.UsageException {

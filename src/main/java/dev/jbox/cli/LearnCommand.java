@@ -33,16 +33,16 @@ final class LearnCommand implements Subcommand {
                     + " (jbox run --seccomp-profile FILE, docker, podman).").build();
     private final OptionSpec outputOpt = OptionSpec.builder("-o", "--output").type(Path.class).paramLabel("FILE")
             .required(true).description("Where to write the profile.").build();
-    private final OptionSpec shareNet = Opts.flag("Keep the host's network while learning.", "--share-net");
-    private final OptionSpec verbose = Opts.flag("Say on stderr what the supervisor does.", "-v", "--verbose");
-    private final OptionSpec debug = Opts.flag("Print stack traces for errors.", "--debug");
+    private final OptionSpec shareNet = CommandModel.flag("Keep the host's network while learning.", "--share-net");
+    private final OptionSpec verbose = CommandModel.flag("Say on stderr what the supervisor does.", "-v", "--verbose");
+    private final OptionSpec debug = CommandModel.flag("Print stack traces for errors.", "--debug");
     private final OptionSpec quiet = RunCommand.quietOption();
-    private final PositionalParamSpec command = Opts.positional("COMMAND", List.class, "0..*", "1..*",
+    private final PositionalParamSpec command = CommandModel.positional("COMMAND", List.class, "0..*", "1..*",
             "The command and its arguments.");
 
     @Override
     public CommandSpec spec() {
-        CommandSpec spec = Opts.command(NAME, this,
+        CommandSpec spec = CommandModel.command(NAME, this,
                 "Run a command once in the standard sandbox and write a least-privilege profile from the calls it made.",
                 "The profile is an allow-list over the base preset: every other call is refused with ENOSYS, and each "
                         + "entry names the executable that needed it and how often. Calls the base refuses are refused "
@@ -57,11 +57,11 @@ final class LearnCommand implements Subcommand {
 
     @Override
     public Integer call() throws Exception {
-        Errors.Debug.enabled = Opts.on(debug);
-        String baseName = Opts.get(baseOpt);
-        String format = Opts.get(formatOpt);
-        Path output = Opts.get(outputOpt);
-        List<String> cmd = Opts.list(command);
+        Errors.Debug.enabled = CommandModel.on(debug);
+        String baseName = CommandModel.get(baseOpt);
+        String format = CommandModel.get(formatOpt);
+        Path output = CommandModel.get(outputOpt);
+        List<String> cmd = CommandModel.list(command);
         if (!format.equals("toml") && !format.equals("oci")) {
             throw new Errors.UsageException("unknown --format '" + format + "': use toml or oci");
         }
@@ -70,8 +70,8 @@ final class LearnCommand implements Subcommand {
                     + "), not '" + baseName + "': the learned file extends it by name");
         }
         Session.Host host = Session.Host.current();
-        Session.Sandboxed learn = Session.learn(host, new Session.Learn(baseName, Opts.on(shareNet), cmd));
-        RunCommand.say(learn.warnings(), Session.noticesToSay(host, learn.notices(), Opts.on(quiet)));
+        Session.Sandboxed learn = Session.learn(host, new Session.Learn(baseName, CommandModel.on(shareNet), cmd));
+        RunCommand.say(learn.warnings(), Session.noticesToSay(host, learn.notices(), CommandModel.on(quiet)));
         // the output's directory opened before the command runs: a link it leaves at the name is replaced
         try (HostFile out = HostFile.open(output)) {
             return learn(learn, baseName, format, cmd, out);
@@ -81,7 +81,7 @@ final class LearnCommand implements Subcommand {
     private int learn(Session.Sandboxed learn, String baseName, String format, List<String> cmd, HostFile output)
             throws Exception {
         NotifyLaunch.Result result = learn.learn(new Supervisor.Limits(Optional.empty(), Duration.ofSeconds(10),
-                Opts.on(verbose)), System.err);
+                CommandModel.on(verbose)), System.err);
         Policy base = learn.notifiedPolicy();
         String toml = LearnedProfile.toml(baseName, base, cmd, result.log().entries());
         LearnedProfile.check(toml); // it must load and compile, or nothing is written

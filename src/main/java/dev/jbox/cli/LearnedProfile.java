@@ -2,14 +2,14 @@ package dev.jbox.cli;
 
 import dev.jbox.config.ConfigException;
 import dev.jbox.config.ConfigFile;
-import dev.jbox.config.Json;
+import dev.jbox.config.JsonWriter;
 import dev.jbox.config.OciExport;
 import dev.jbox.arch.Arch;
 import dev.jbox.launch.CallLog;
 import dev.jbox.policy.Action;
 import dev.jbox.policy.Condition;
 import dev.jbox.policy.Errnos;
-import dev.jbox.policy.Notifying;
+import dev.jbox.policy.NotifyingPolicies;
 import dev.jbox.policy.Policy;
 import dev.jbox.policy.Rule;
 import java.io.IOException;
@@ -90,17 +90,17 @@ final class LearnedProfile {
                     .append(" refused them; they stay refused:\n");
             refused.forEach((k, v) -> sb.append("#   ").append(oneLine(k)).append(" (").append(callers(v)).append(")\n"));
         }
-        sb.append("\n[sandbox]\nseccomp = ").append(Json.str(NAME)).append("\n\n");
+        sb.append("\n[sandbox]\nseccomp = ").append(JsonWriter.str(NAME)).append("\n\n");
         sb.append("[profiles.").append(NAME).append("]\n");
-        sb.append("description = ").append(Json.str(oneLine("learned from: " + cmd + " (base " + baseName + ")")))
+        sb.append("description = ").append(JsonWriter.str(oneLine("learned from: " + cmd + " (base " + baseName + ")")))
                 .append('\n');
-        sb.append("extends = ").append(Json.str(baseName)).append('\n');
+        sb.append("extends = ").append(JsonWriter.str(baseName)).append('\n');
         sb.append("default_action = \"errno\"\n");
-        sb.append("default_errno = ").append(Json.str(ERRNO)).append('\n');
+        sb.append("default_errno = ").append(JsonWriter.str(ERRNO)).append('\n');
 
         TreeSet<String> names = new TreeSet<>(seen.keySet());
-        names.addAll(Notifying.LEARN_CORE);
-        names.addAll(Notifying.BWRAP_NEEDS);
+        names.addAll(NotifyingPolicies.LEARN_CORE);
+        names.addAll(NotifyingPolicies.BWRAP_NEEDS);
         List<String> ruled = new ArrayList<>();
         sb.append("allow = [\n");
         for (String n : names) {
@@ -112,13 +112,13 @@ final class LearnedProfile {
             if (seen.containsKey(n)) {
                 why.add(callers(seen.get(n)));
             }
-            if (Notifying.LEARN_CORE.contains(n)) {
+            if (NotifyingPolicies.LEARN_CORE.contains(n)) {
                 why.add("core");
             }
-            if (Notifying.BWRAP_NEEDS.contains(n)) {
+            if (NotifyingPolicies.BWRAP_NEEDS.contains(n)) {
                 why.add("bwrap needs it");
             }
-            sb.append("    ").append(Json.str(n)).append(",  # ").append(String.join("; ", why)).append('\n');
+            sb.append("    ").append(JsonWriter.str(n)).append(",  # ").append(String.join("; ", why)).append('\n');
         }
         sb.append("]\n");
         for (String n : ruled) {
@@ -130,14 +130,14 @@ final class LearnedProfile {
             }
             if (n.equals("socket") && !families.isEmpty()) {
                 for (var f : families.entrySet()) {
-                    long v = dev.jbox.config.Constants.parse(f.getKey()).orElse(-1);
+                    long v = dev.jbox.config.SymbolicValues.parse(f.getKey()).orElse(-1);
                     if (v >= 0) {
                         rule(sb, n, Action.ALLOW, List.of(Condition.of(0, dev.jbox.policy.Op.EQ, v)),
                                 f.getKey() + ": " + callers(f.getValue()));
                     }
                 }
                 sb.append("\n[[profiles.").append(NAME).append(".rules]]\nsyscall = \"socket\"\nerrno = ")
-                        .append(Json.str(SOCKET_ERRNO)).append("\nreason = \"socket families the command did not use\"\n");
+                        .append(JsonWriter.str(SOCKET_ERRNO)).append("\nreason = \"socket families the command did not use\"\n");
             } else {
                 rule(sb, n, Action.ALLOW, List.of(), why);
             }
@@ -147,9 +147,9 @@ final class LearnedProfile {
 
     private static void rule(StringBuilder sb, String syscall, Action action, List<Condition> conds, String reason) {
         sb.append("\n[[profiles.").append(NAME).append(".rules]]\n");
-        sb.append("syscall = ").append(Json.str(syscall)).append('\n');
+        sb.append("syscall = ").append(JsonWriter.str(syscall)).append('\n');
         switch (action) {
-            case Action.Errno e -> sb.append("errno = ").append(Json.str(Errnos.name(e.errno()))).append('\n');
+            case Action.Errno e -> sb.append("errno = ").append(JsonWriter.str(Errnos.name(e.errno()))).append('\n');
             case Action.Allow a -> sb.append("action = \"allow\"\n");
             case Action.KillProcess k -> sb.append("action = \"kill\"\n");
             case Action.KillThread k -> sb.append("action = \"kill-thread\"\n");
@@ -170,7 +170,7 @@ final class LearnedProfile {
             }
             sb.append("args = [").append(String.join(", ", args)).append("]\n");
         }
-        sb.append("reason = ").append(Json.str(oneLine(reason))).append('\n');
+        sb.append("reason = ").append(JsonWriter.str(oneLine(reason))).append('\n');
     }
 
     /** {@code s} with every control character (a newline would end a TOML comment) as '?'. */

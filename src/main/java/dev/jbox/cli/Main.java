@@ -70,7 +70,7 @@ public final class Main {
 
     /** {@link #commandLine(String)}, with {@code only} as the one subcommand when given. */
     static CommandLine commandLine(String first, Optional<Subcommand> only) {
-        CommandLine top = new CommandLine(Opts.addStandardHelp(new Jbox().spec()));
+        CommandLine top = new CommandLine(CommandModel.addStandardHelp(new Jbox().spec()));
         boolean found = false;
         if (only.isPresent()) {
             top.addSubcommand(model(only.get()));
@@ -105,6 +105,6 @@ public final class Main {
 
     private static CommandLine model(Subcommand sub) {
         CommandSpec spec = sub.spec();
-        return new CommandLine(sub.standardHelp() ? Opts.addStandardHelp(spec) : spec);
+        return new CommandLine(sub.standardHelp() ? CommandModel.addStandardHelp(spec) : spec);
     }
 }

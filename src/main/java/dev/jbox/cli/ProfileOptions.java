@@ -21,10 +21,10 @@ import picocli.CommandLine.Model.OptionSpec;
  */
 final class ProfileOptions {
 
-    private final OptionSpec profileOpt = Opts.value("NAME", String.class,
+    private final OptionSpec profileOpt = CommandModel.value("NAME", String.class,
             "Profile: minimal, strict, dev, nested or one of your own (default: what 'jbox run' would apply here:"
                     + " JBOX_PROFILE, the config file, or minimal).", "-p", "--profile");
-    private final OptionSpec archOpt = Opts.value("ARCH", String.class,
+    private final OptionSpec archOpt = CommandModel.value("ARCH", String.class,
             "Native architecture to compile for: x86_64, aarch64, riscv64 (default: this machine's).", "--arch");
     private final ConfigOption config = new ConfigOption();
     private Session.Resolved resolved;
@@ -36,16 +36,16 @@ final class ProfileOptions {
 
     /** -p as given (null: not given). */
     String given() {
-        return Opts.get(profileOpt);
+        return CommandModel.get(profileOpt);
     }
 
     Arch arch() throws ConfigException {
-        return parseArch(Opts.get(archOpt));
+        return parseArch(CommandModel.get(archOpt));
     }
 
     /** Whether --arch was given. */
     boolean archGiven() {
-        return Opts.get(archOpt) != null;
+        return CommandModel.get(archOpt) != null;
     }
 
     static Arch parseArch(String id) throws ConfigException {

@@ -12,7 +12,7 @@ final class ProfilesCommand implements Subcommand {
 
     @Override
     public CommandSpec spec() {
-        CommandSpec spec = Opts.command(NAME, this, "List the profiles and the syscall groups, one line each.");
+        CommandSpec spec = CommandModel.command(NAME, this, "List the profiles and the syscall groups, one line each.");
         config.addTo(spec);
         return spec;
     }

@@ -2,7 +2,7 @@ package dev.jbox.cli;
 
 import dev.jbox.arch.Arch;
 import dev.jbox.config.ConfigException;
-import dev.jbox.config.Json;
+import dev.jbox.config.JsonWriter;
 import dev.jbox.launch.Proofs;
 import dev.jbox.launch.Session;
 import dev.jbox.policy.Policy;
@@ -26,19 +26,19 @@ final class ProveCommand implements Subcommand {
     static final int REFUTED = 1;
 
     private final ProfileOptions profile = new ProfileOptions();
-    private final OptionSpec ociOpt = Opts.value("FILE", Path.class,
+    private final OptionSpec ociOpt = CommandModel.value("FILE", Path.class,
             "Prove the filter of a Docker/OCI seccomp profile (JSON) instead of a jbox profile.", "--seccomp-profile");
-    private final OptionSpec bpfOpt = Opts.value("FILE", Path.class,
+    private final OptionSpec bpfOpt = CommandModel.value("FILE", Path.class,
             "Prove this raw BPF program (struct sock_filter[], e.g. another tool's) against the profile, for --arch"
                     + " (default: this machine's).", "--bpf");
     private final OptionSpec exceptOpt = OptionSpec.builder("--except").type(List.class).auxiliaryTypes(String.class)
             .paramLabel("REGION").description("Leave out inputs where another compiler differs from jbox by design"
                     + " (repeatable): " + Difference.NAMES + "; see docs/PROOF.md.").build();
-    private final OptionSpec jsonOpt = Opts.flag("Machine-readable output.", "--json");
+    private final OptionSpec jsonOpt = CommandModel.flag("Machine-readable output.", "--json");
 
     @Override
     public CommandSpec spec() {
-        CommandSpec spec = Opts.command(NAME, this,
+        CommandSpec spec = CommandModel.command(NAME, this,
                 "Prove with z3 that the filter decides exactly as its profile, for every input.",
                 "Every syscall number, architecture, instruction pointer and six 64-bit arguments, on each native "
                         + "architecture (or --arch) and the compat ABIs the program lets run; or print a "
@@ -50,19 +50,19 @@ final class ProveCommand implements Subcommand {
 
     @Override
     public Integer call() throws Exception {
-        Path bpf = Opts.get(bpfOpt);
-        Session.Resolved r = profile.resolve(null, Opts.get(ociOpt), false);
+        Path bpf = CommandModel.get(bpfOpt);
+        Session.Resolved r = profile.resolve(null, CommandModel.get(ociOpt), false);
         Policy policy = r.filter().policy().orElseThrow(() -> new ConfigException("the filter here is "
                 + r.filter().choice().describe()
                 + ", which has no profile to prove it against: name one with -p (and a program with --bpf)"));
-        List<Difference> except = Proofs.except(Opts.list(exceptOpt));
+        List<Difference> except = Proofs.except(CommandModel.list(exceptOpt));
         var solver = Proofs.solver(System.getenv());
         Proofs.Report report = bpf != null ? Proofs.proveFile(policy, profile.arch(), bpf, except, solver)
-                : Proofs.prove(Session.Host.current(), profile.request(null, Opts.get(ociOpt)),
+                : Proofs.prove(Session.Host.current(), profile.request(null, CommandModel.get(ociOpt)),
                         profile.archGiven() ? List.of(profile.arch())
                                 : Arrays.stream(Arch.values()).filter(Arch::isNativeCapable).toList(), except, solver);
         String what = (bpf != null ? bpf + " against " : "") + r.filter().choice().describe();
-        System.out.print(Opts.on(jsonOpt) ? json(what, report) + "\n" : text(what, report, checks(bpf)));
+        System.out.print(CommandModel.on(jsonOpt) ? json(what, report) + "\n" : text(what, report, checks(bpf)));
         return report.proven() ? 0 : REFUTED;
     }
 
@@ -71,7 +71,7 @@ final class ProveCommand implements Subcommand {
      * program's (the --bpf file, or the compiled profile) and, for a file, the profile's.
      */
     private List<String> checks(Path bpf) {
-        String profileSide = "jbox check" + (Opts.get(ociOpt) != null ? " --seccomp-profile " + Opts.<Path>get(ociOpt)
+        String profileSide = "jbox check" + (CommandModel.get(ociOpt) != null ? " --seccomp-profile " + CommandModel.<Path>get(ociOpt)
                 : profile.given() != null ? " -p " + profile.given() : "");
         return bpf == null ? List.of(profileSide) : List.of("jbox check --bpf " + bpf, profileSide);
     }
@@ -157,6 +157,6 @@ final class ProveCommand implements Subcommand {
         out.put("except", report.except().stream().map(Difference::label).toList());
         out.put("solver", report.solver());
         out.put("arches", arches);
-        return Json.of(out);
+        return JsonWriter.of(out);
     }
 }

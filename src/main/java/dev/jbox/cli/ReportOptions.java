@@ -20,11 +20,11 @@ import picocli.CommandLine.Model.OptionSpec;
  */
 final class ReportOptions {
 
-    private final OptionSpec reportOpt = Opts.flag(
+    private final OptionSpec reportOpt = CommandModel.flag(
             "After the command ends, list on stderr every call the profile refused (syscall, deciding argument,"
                     + " errno, count, executable); with --complain, what it would refuse. Supervises.",
             "--report");
-    private final OptionSpec reportJsonOpt = Opts.value("FILE", Path.class,
+    private final OptionSpec reportJsonOpt = CommandModel.value("FILE", Path.class,
             "Write the same report as JSON to FILE (implies the report mode; stderr stays quiet unless --report).",
             "--report-json");
 
@@ -34,7 +34,7 @@ final class ReportOptions {
 
     /** Whether a report was asked for. */
     boolean on() {
-        return Opts.on(reportOpt) || Opts.get(reportJsonOpt) != null;
+        return CommandModel.on(reportOpt) || CommandModel.get(reportJsonOpt) != null;
     }
 
     /** Checks the combinations that make no sense, before anything else happens. */
@@ -42,7 +42,7 @@ final class ReportOptions {
         if (!on()) {
             return;
         }
-        String opt = Opts.on(reportOpt) ? "--report" : "--report-json";
+        String opt = CommandModel.on(reportOpt) ? "--report" : "--report-json";
         if (dryRun) {
             throw new Errors.UsageException(opt + " runs the command; --dry-run runs nothing: choose one");
         }
@@ -59,8 +59,8 @@ final class ReportOptions {
 
     /** Runs the command under the report's filter, prints the report, returns the exit status. */
     int launch(Session.Sandboxed run, Supervisor.Limits limits, PrintStream err) throws LaunchException, IOException {
-        Path json = Opts.get(reportJsonOpt);
-        NotifyLaunch.requireUsable(run.plan().bwrap(), Opts.on(reportOpt) ? "--report" : "--report-json");
+        Path json = CommandModel.get(reportJsonOpt);
+        NotifyLaunch.requireUsable(run.plan().bwrap(), CommandModel.on(reportOpt) ? "--report" : "--report-json");
         // its directory opened before the command runs: what the command leaves there cannot steer the write
         try (HostFile out = json == null ? null : HostFile.open(json)) {
             return launch(run, limits, err, out);
@@ -78,7 +78,7 @@ final class ReportOptions {
                     + (result.notifications() > 0 ? ", " + result.answerNanos() / result.notifications()
                     + " ns each on average" : "") + "; command exec'd as " + result.commandExec());
         }
-        if (Opts.on(reportOpt)) {
+        if (CommandModel.on(reportOpt)) {
             log.reportLines(profile, complain).forEach(err::println);
             err.flush();
         }

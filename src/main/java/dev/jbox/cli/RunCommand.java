@@ -17,24 +17,24 @@ final class RunCommand implements Subcommand {
     private final ConfigOption config = new ConfigOption();
     private final LaunchModeOptions launchMode = new LaunchModeOptions();
     private final ReportOptions report = new ReportOptions();
-    private final OptionSpec shareNet = Opts.flag("Keep the host's network.", "--share-net");
-    private final OptionSpec binds = Opts.pair("PATH", "Bind host path SRC read-write at DEST (--bind SRC DEST).", "--bind");
-    private final OptionSpec roBinds = Opts.pair("PATH", "Bind host path SRC read-only at DEST (--ro-bind SRC DEST).",
+    private final OptionSpec shareNet = CommandModel.flag("Keep the host's network.", "--share-net");
+    private final OptionSpec binds = CommandModel.pair("PATH", "Bind host path SRC read-write at DEST (--bind SRC DEST).", "--bind");
+    private final OptionSpec roBinds = CommandModel.pair("PATH", "Bind host path SRC read-only at DEST (--ro-bind SRC DEST).",
             "--ro-bind");
     private final OptionSpec unmask = OptionSpec.builder("--unmask").type(List.class).auxiliaryTypes(String.class)
             .arity("1").paramLabel("NAME").description("Show a credential place that every sandbox masks (ssh, aws,"
                     + " docker, history, ...; jbox run --dry-run lists them), repeatable.").build();
-    private final OptionSpec dryRun = Opts.flag(
+    private final OptionSpec dryRun = CommandModel.flag(
             "Do everything up to the exec (compile, write and seal the filter) and print bwrap's command line instead.",
             "--dry-run");
-    private final OptionSpec debug = Opts.flag("Print stack traces for errors.", "--debug");
+    private final OptionSpec debug = CommandModel.flag("Print stack traces for errors.", "--debug");
     private final OptionSpec quiet = quietOption();
-    private final PositionalParamSpec command = Opts.positional("COMMAND", List.class, "0..*", "1..*",
+    private final PositionalParamSpec command = CommandModel.positional("COMMAND", List.class, "0..*", "1..*",
             "The command and its arguments.");
 
     @Override
     public CommandSpec spec() {
-        CommandSpec spec = Opts.command(NAME, this,
+        CommandSpec spec = CommandModel.command(NAME, this,
                 "Run a command in a bwrap sandbox under a seccomp filter.",
                 "The sandbox: the host's root read-only; private /tmp, /dev and /proc; every namespace unshared (the "
                         + "network too, unless --share-net); the current directory bound read-write as the working "
@@ -60,14 +60,14 @@ final class RunCommand implements Subcommand {
 
     @Override
     public Integer call() throws Exception {
-        Errors.Debug.enabled = Opts.on(debug);
-        boolean dryRun = Opts.on(this.dryRun);
+        Errors.Debug.enabled = CommandModel.on(debug);
+        boolean dryRun = CommandModel.on(this.dryRun);
         launchMode.validate(dryRun);
         report.validate(dryRun, launchMode.noNamespaces(), filterOptions.request());
         Session.Mode mode = launchMode.noNamespaces() ? Session.Mode.NO_NAMESPACES
                 : report.on() ? Session.Mode.REPORT : Session.Mode.SANDBOX;
-        Session.Run request = new Session.Run(config.given(), filterOptions.request(), binds(), Opts.on(shareNet), mode,
-                Opts.list(command), Opts.list(unmask));
+        Session.Run request = new Session.Run(config.given(), filterOptions.request(), binds(), CommandModel.on(shareNet), mode,
+                CommandModel.list(command), CommandModel.list(unmask));
         Session.Host host = Session.Host.current();
         if (mode == Session.Mode.NO_NAMESPACES) {
             Session.Unsandboxed direct = Session.direct(host, request);
@@ -76,7 +76,7 @@ final class RunCommand implements Subcommand {
             return Errors.LAUNCH_ERROR; // not reached: exec either replaces us or throws
         }
         Session.Sandboxed run = Session.run(host, request);
-        say(run.warnings(), Session.noticesToSay(host, run.notices(), Opts.on(quiet)));
+        say(run.warnings(), Session.noticesToSay(host, run.notices(), CommandModel.on(quiet)));
         if (report.on()) { // the report's own filter replaces --seccomp (ReportOptions)
             return report.launch(run, launchMode.limits(), System.err);
         }
@@ -89,7 +89,7 @@ final class RunCommand implements Subcommand {
 
     /** -q/--quiet (run, learn): {@link Session#noticesToSay}. */
     static OptionSpec quietOption() {
-        return Opts.flag("Say none of jbox's notices (such as the working directory kept read-only); errors and "
+        return CommandModel.flag("Say none of jbox's notices (such as the working directory kept read-only); errors and "
                 + "warnings are still said. JBOX_QUIET=1 does the same.", "-q", "--quiet");
     }
 
@@ -103,8 +103,8 @@ final class RunCommand implements Subcommand {
     /** The command line's binds (the session puts the config file's before them). */
     private List<Bind> binds() {
         List<Bind> out = new ArrayList<>();
-        addPairs(out, Opts.list(binds), false, "--bind");
-        addPairs(out, Opts.list(roBinds), true, "--ro-bind");
+        addPairs(out, CommandModel.list(binds), false, "--bind");
+        addPairs(out, CommandModel.list(roBinds), true, "--ro-bind");
         return out;
     }
 

@@ -4,7 +4,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** One of jbox's commands: its model (built in code, see {@link Opts}) and its work, which picocli calls. */
+/** One of jbox's commands: its model (built in code, see {@link CommandModel}) and its work, which picocli calls. */
 interface Subcommand extends Callable<Integer> {
 
     /** The model; built once per instance, which holds the parsed values. */

@@ -25,14 +25,14 @@ final class TrustCommand implements Subcommand {
 
     static final String NAME = "trust";
 
-    private final OptionSpec showOnly = Opts.flag("Only show what the file would do; record nothing.", "--show");
-    private final PositionalParamSpec file = Opts.positional("FILE", Path.class, "0", "0..1",
+    private final OptionSpec showOnly = CommandModel.flag("Only show what the file would do; record nothing.", "--show");
+    private final PositionalParamSpec file = CommandModel.positional("FILE", Path.class, "0", "0..1",
             "The file to trust: a jbox.toml (default: the one jbox run would find here), a .bpf program or an OCI"
                     + " seccomp profile (.json).");
 
     @Override
     public CommandSpec spec() {
-        CommandSpec spec = Opts.command(NAME, this,
+        CommandSpec spec = CommandModel.command(NAME, this,
                 "Show what a config file would do to the sandbox, and trust exactly this content.",
                 "The trust rules (docs/SECURITY.md):",
                 "- ./jbox.toml found in the working directory: used by 'jbox run' only once trusted here.",
@@ -52,7 +52,7 @@ final class TrustCommand implements Subcommand {
 
     @Override
     public Integer call() throws Exception {
-        Session.TrustView v = Session.trust(Session.Host.current(), Optional.ofNullable(Opts.get(file)));
+        Session.TrustView v = Session.trust(Session.Host.current(), Optional.ofNullable(CommandModel.get(file)));
         v.warnings().forEach(w -> System.err.println("jbox: warning: " + w));
         TrustRecord record = v.record();
         StringBuilder out = new StringBuilder();
@@ -64,7 +64,7 @@ final class TrustCommand implements Subcommand {
         }
         widening(v, out);
         System.out.print(out);
-        if (Opts.on(showOnly)) {
+        if (CommandModel.on(showOnly)) {
             System.out.println("not recorded (--show)");
             return 0;
         }

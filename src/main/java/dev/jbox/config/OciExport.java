@@ -329,6 +329,6 @@ public final class OciExport {
     }
 
     static String str(String s) {
-        return Json.str(s);
+        return JsonWriter.str(s);
     }
 }

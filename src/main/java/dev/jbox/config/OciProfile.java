@@ -1,11 +1,11 @@
 package dev.jbox.config;
 
 import dev.jbox.arch.Arch;
-import dev.jbox.config.JsonTree.Arr;
-import dev.jbox.config.JsonTree.Node;
-import dev.jbox.config.JsonTree.Num;
-import dev.jbox.config.JsonTree.Obj;
-import dev.jbox.config.JsonTree.Str;
+import dev.jbox.config.JsonReader.Arr;
+import dev.jbox.config.JsonReader.Node;
+import dev.jbox.config.JsonReader.Num;
+import dev.jbox.config.JsonReader.Obj;
+import dev.jbox.config.JsonReader.Str;
 import dev.jbox.policy.Action;
 import dev.jbox.policy.ArchScope;
 import dev.jbox.policy.Condition;
@@ -210,8 +210,8 @@ public final class OciProfile {
     public static Loaded parse(String text, String label, Host host) throws ConfigException {
         Node root;
         try {
-            root = JsonTree.parse(text);
-        } catch (JsonTree.SyntaxError e) {
+            root = JsonReader.parse(text);
+        } catch (JsonReader.SyntaxError e) {
             throw new ConfigException(label + ":" + e.line() + ":" + e.column() + ": malformed JSON: " + e.getMessage());
         }
         return new OciProfile.Reader(label, host).read(root);
@@ -260,7 +260,7 @@ public final class OciProfile {
                     throw err(top, "the profile", "an OCI config.json without \"linux\"; give its linux.seccomp");
                 }
                 Node sec = obj(linux, "linux").members().get("seccomp");
-                if (sec == null || sec instanceof JsonTree.Null) {
+                if (sec == null || sec instanceof JsonReader.Null) {
                     throw err(linux, "linux", "has no \"seccomp\" object: this config.json sets no seccomp profile");
                 }
                 top = obj(sec, "linux.seccomp");
@@ -278,7 +278,7 @@ public final class OciProfile {
 
             List<Alt> alts = new ArrayList<>();
             Node sc = top.members().get("syscalls");
-            if (sc != null && !(sc instanceof JsonTree.Null)) {
+            if (sc != null && !(sc instanceof JsonReader.Null)) {
                 Arr list = arr(sc, base + "syscalls");
                 for (int i = 0; i < list.items().size(); i++) {
                     entry(list.items().get(i), base + "syscalls[" + i + "]", i, deflt, alts);
@@ -716,7 +716,7 @@ public final class OciProfile {
     }
 
     private static Node nonNull(Node n) {
-        return n instanceof JsonTree.Null ? null : n;
+        return n instanceof JsonReader.Null ? null : n;
     }
 
     static String printable(String s) {

@@ -210,10 +210,10 @@ final class ProfileParser {
             return ((Number) v).longValue();
         }
         if (v instanceof String s) {
-            OptionalLong l = Constants.parse(s);
+            OptionalLong l = SymbolicValues.parse(s);
             if (l.isEmpty()) {
                 throw new ConfigException(where + ": '" + s + "' is not a number or a known constant"
-                        + Suggest.hint(s, Constants.names()));
+                        + Suggest.hint(s, SymbolicValues.names()));
             }
             return l.getAsLong();
         }

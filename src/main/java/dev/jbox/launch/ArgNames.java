@@ -1,6 +1,6 @@
 package dev.jbox.launch;
 
-import dev.jbox.config.Constants;
+import dev.jbox.config.SymbolicValues;
 import dev.jbox.policy.Condition;
 import dev.jbox.policy.Op;
 import dev.jbox.policy.Rule;
@@ -58,11 +58,11 @@ final class ArgNames {
     }
 
     /** Every constant name, sorted once (a report names arguments of refused calls only, learn of every call). */
-    private static final List<String> NAMES = List.copyOf(new TreeSet<>(Constants.names()));
+    private static final List<String> NAMES = List.copyOf(new TreeSet<>(SymbolicValues.names()));
 
     private static String named(long v, String prefix, Set<String> skip) {
         for (String n : NAMES) {
-            if (n.startsWith(prefix) && !skip.contains(n) && Constants.parse(n).orElse(-1) == v) {
+            if (n.startsWith(prefix) && !skip.contains(n) && SymbolicValues.parse(n).orElse(-1) == v) {
                 return n;
             }
         }
@@ -74,7 +74,7 @@ final class ArgNames {
         long rest = v;
         for (String n : NAMES) {
             if (n.startsWith("CLONE_")) {
-                long bit = Constants.parse(n).orElse(0);
+                long bit = SymbolicValues.parse(n).orElse(0);
                 if (bit != 0 && (v & bit) == bit) {
                     out.add(n);
                     rest &= ~bit;
@@ -89,7 +89,7 @@ final class ArgNames {
 
     private static String among(long v, List<String> names) {
         for (String n : names) {
-            if (Constants.parse(n).orElse(-1) == v) {
+            if (SymbolicValues.parse(n).orElse(-1) == v) {
                 return n;
             }
         }

@@ -1,7 +1,7 @@
 package dev.jbox.launch;
 
 import dev.jbox.config.Escape;
-import dev.jbox.config.Json;
+import dev.jbox.config.JsonWriter;
 import dev.jbox.policy.Errnos;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -92,19 +92,19 @@ public final class CallLog {
     /** The same report as JSON, for machines. */
     public String reportJson(String profile, boolean complain) {
         StringBuilder sb = new StringBuilder();
-        sb.append("{\n  \"profile\": ").append(Json.str(profile)).append(",\n  \"mode\": ")
-                .append(Json.str(complain ? "complain" : "enforce")).append(",\n  \"refused\": [");
+        sb.append("{\n  \"profile\": ").append(JsonWriter.str(profile)).append(",\n  \"mode\": ")
+                .append(JsonWriter.str(complain ? "complain" : "enforce")).append(",\n  \"refused\": [");
         List<Entry> refused = refused();
         for (int i = 0; i < refused.size(); i++) {
             Entry e = refused.get(i);
             Call c = e.call();
-            sb.append(i == 0 ? "\n" : ",\n").append("    {\"syscall\": ").append(Json.str(c.syscall()))
-                    .append(", \"argument\": ").append(Json.str(c.argument()))
-                    .append(", \"answer\": ").append(Json.str(Errnos.name(c.errno())))
+            sb.append(i == 0 ? "\n" : ",\n").append("    {\"syscall\": ").append(JsonWriter.str(c.syscall()))
+                    .append(", \"argument\": ").append(JsonWriter.str(c.argument()))
+                    .append(", \"answer\": ").append(JsonWriter.str(Errnos.name(c.errno())))
                     .append(", \"errno\": ").append(c.errno())
                     .append(", \"let_through\": ").append(complain)
                     .append(", \"count\": ").append(e.count())
-                    .append(", \"executable\": ").append(Json.str(c.executable()))
+                    .append(", \"executable\": ").append(JsonWriter.str(c.executable()))
                     .append(", \"pid\": ").append(e.pid()).append('}');
         }
         sb.append(refused.isEmpty() ? "]\n}\n" : "\n  ]\n}\n");

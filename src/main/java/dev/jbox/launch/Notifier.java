@@ -3,7 +3,7 @@ package dev.jbox.launch;
 import dev.jbox.arch.Arch;
 import dev.jbox.nativ.SeccompNotif;
 import dev.jbox.policy.Action;
-import dev.jbox.policy.Notifying;
+import dev.jbox.policy.NotifyingPolicies;
 import dev.jbox.policy.Policy;
 import dev.jbox.policy.Rule;
 import dev.jbox.seccomp.Emulator;
@@ -187,7 +187,7 @@ final class Notifier implements Runnable {
             return LET_THROUGH;
         }
         Proc proc = proc(n.pid());
-        boolean exec = Notifying.EXECS.contains(name);
+        boolean exec = NotifyingPolicies.EXECS.contains(name);
         if (exec) {
             if (isBwrap(proc.tgid())) {
                 // bwrap execs the command: its set-up is over. (Whether this attempt finds the

@@ -84,7 +84,7 @@ public final class NotifyLaunch {
      * The programs of a notified run, compiled by the launch session ({@link Session}).
      *
      * @param policy   the profile whose verdicts are given (for learn: the base)
-     * @param filter   the notifying filter jbox installs ({@code policy.Notifying}: reporting or learning)
+     * @param filter   the notifying filter jbox installs ({@code policy.NotifyingPolicies}: reporting or learning)
      * @param verdicts {@code policy}'s own program, run in the emulator to answer each notification
      */
     public record Programs(Policy policy, Program filter, Program verdicts) {

@@ -15,7 +15,7 @@ import dev.jbox.config.TrustRecord;
 import dev.jbox.config.TrustStore;
 import dev.jbox.config.Masks;
 import dev.jbox.config.UserDirs;
-import dev.jbox.policy.Notifying;
+import dev.jbox.policy.NotifyingPolicies;
 import dev.jbox.policy.Policy;
 import dev.jbox.seccomp.CompileException;
 import dev.jbox.seccomp.Compiler;
@@ -268,7 +268,7 @@ public final class Session {
 
         /** Applies the filter and becomes the command; returns only by throwing. */
         public void exec() throws LaunchException {
-            Direct.exec(path, command, resolved.filter().program().orElseThrow(), env, nofileSoft);
+            NoNamespaces.exec(path, command, resolved.filter().program().orElseThrow(), env, nofileSoft);
         }
     }
 
@@ -346,7 +346,7 @@ public final class Session {
                     + " run the command unconfined (no namespaces and no filter): choose a profile");
         }
         String cmd = r.command().getFirst();
-        Path path = Direct.resolve(cmd, commandEnv.get("PATH"), h.cwd());
+        Path path = NoNamespaces.resolve(cmd, commandEnv.get("PATH"), h.cwd());
         return new Unsandboxed(res, path, r.command(), Launcher.environment(commandEnv), Launcher.nofileSoft(h.env()),
                 res.warnings(), List.of("--no-namespaces: no bwrap, no namespaces: " + cmd + " sees the host's files,"
                 + " processes and network; only the seccomp filter applies"));
@@ -375,7 +375,7 @@ public final class Session {
         Resolved res = resolve(new Context(h, true, Arch.host(), null), l);
         Policy base = res.filter().policy().orElseThrow();
         NotifyLaunch.Programs programs = new NotifyLaunch.Programs(base,
-                Compiler.compile(Notifying.learning(base, new LinkedHashSet<>(Notifying.LEARN_CORE)), Arch.host()),
+                Compiler.compile(NotifyingPolicies.learning(base, new LinkedHashSet<>(NotifyingPolicies.LEARN_CORE)), Arch.host()),
                 res.filter().program().orElseThrow());
         Path bwrap = locate(h);
         NotifyLaunch.requireUsable(bwrap, "jbox learn");
@@ -649,7 +649,7 @@ public final class Session {
         UserDirs dirs = UserDirs.of(h.env());
         List<Bind> binds = new ArrayList<>(s.binds()); // the config's first, the command line's after (later win in bwrap)
         binds.addAll(given);
-        return new Sandbox.Layout(h.cwd(), dirs.home(), binds, Guards.of(h.env(), dirs), shareNet, h.root(),
+        return new Sandbox.Layout(h.cwd(), dirs.home(), binds, ProtectedPlaces.of(h.env(), dirs), shareNet, h.root(),
                 s.hostname(), s.chdir(), unmask, Sandbox.socketsNamedBy(h.env()),
                 c.launching() ? Sandbox.emptyFile(dirs.stateDir()) : Optional.empty());
     }
@@ -720,6 +720,6 @@ public final class Session {
         }
         Policy policy = res.filter().policy().orElseThrow();
         Program verdicts = c.complain() ? Compiler.compile(policy, Arch.host()) : res.filter().program().orElseThrow();
-        return new NotifyLaunch.Programs(policy, Compiler.compile(Notifying.reporting(policy), Arch.host()), verdicts);
+        return new NotifyLaunch.Programs(policy, Compiler.compile(NotifyingPolicies.reporting(policy), Arch.host()), verdicts);
     }
 }

@@ -2,7 +2,7 @@ package dev.jbox.review;
 
 import dev.jbox.arch.Arch;
 import dev.jbox.config.ConfigException;
-import dev.jbox.config.Json;
+import dev.jbox.config.JsonWriter;
 import dev.jbox.seccomp.Auditor;
 import dev.jbox.seccomp.Bpf;
 import dev.jbox.seccomp.Insn;
@@ -112,6 +112,6 @@ public record Audit(String what, int length, List<Auditor.Finding> findings) {
             fs.add(x);
         }
         m.put("findings", fs);
-        return Json.of(m);
+        return JsonWriter.of(m);
     }
 }

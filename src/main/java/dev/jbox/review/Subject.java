@@ -4,7 +4,7 @@ import dev.jbox.arch.Arch;
 import dev.jbox.config.ConfigException;
 import dev.jbox.config.FileBytes;
 import dev.jbox.config.FilterSource;
-import dev.jbox.config.Json;
+import dev.jbox.config.JsonWriter;
 import dev.jbox.launch.Session;
 import dev.jbox.policy.Action;
 import dev.jbox.policy.Policy;
@@ -89,7 +89,7 @@ public final class Subject {
         m.put("arches", arches());
         m.put("length", program.length());
         m.put("instructions", insns);
-        return Json.of(m);
+        return JsonWriter.of(m);
     }
 
     /** seccomp-tools style. */

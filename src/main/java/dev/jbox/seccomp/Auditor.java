@@ -21,7 +21,7 @@ import java.util.TreeSet;
  *
  * <p>The analysis is a dataflow over the {@link Interpreter} in pc order: cBPF jumps only
  * forward, so when the walk reaches an instruction every path into it has been seen. The
- * state ({@link Abstract.State}) says which architectures and syscall numbers are still
+ * state ({@link AbstractState.State}) says which architectures and syscall numbers are still
  * possible and where the registers' values came from. States that meet at an instruction
  * are joined, except that states with different sets of architectures are kept apart (a
  * number means a different call on each ABI, and the findings are about that pairing);
@@ -95,18 +95,18 @@ public final class Auditor {
 
     /** The states that reach one instruction with one set of architectures. */
     private static final class Node {
-        Abstract.State state;
+        AbstractState.State state;
         final List<Node> next = new ArrayList<>();
         /** Return values: the node's own during the forward pass, every reachable one after the backward pass. */
         final Set<Long> rets = new LinkedHashSet<>();
 
-        Node(Abstract.State state) {
+        Node(AbstractState.State state) {
             this.state = state;
         }
     }
 
     /** A comparison of an argument's upper word, to be judged once the return values are known. */
-    private record HighWordCompare(int pc, Abstract.State state, int arg, Optional<Node> taken, Optional<Node> notTaken) {
+    private record HighWordCompare(int pc, AbstractState.State state, int arg, Optional<Node> taken, Optional<Node> notTaken) {
     }
 
     /** An argument of a syscall. */
@@ -114,7 +114,7 @@ public final class Auditor {
     }
 
     private final Program p;
-    private final List<Map<Abstract.Arches, Node>> at = new ArrayList<>();
+    private final List<Map<AbstractState.Arches, Node>> at = new ArrayList<>();
     private final List<HighWordCompare> highWordCompares = new ArrayList<>();
     private final TreeSet<Integer> noArchCheck = new TreeSet<>();
     private final TreeSet<Integer> foreignAllowed = new TreeSet<>();
@@ -145,7 +145,7 @@ public final class Auditor {
     }
 
     private List<Finding> run() {
-        at.getFirst().put(Abstract.State.START.arch(), new Node(Abstract.State.START));
+        at.getFirst().put(AbstractState.State.START.arch(), new Node(AbstractState.State.START));
         for (int pc = 0; pc < p.length(); pc++) {
             for (Node node : at.get(pc).values()) {
                 visit(pc, node);
@@ -164,20 +164,20 @@ public final class Auditor {
     }
 
     private void visit(int pc, Node node) {
-        Abstract.State s = node.state;
-        switch (Abstract.flow(p, pc, s)) {
-            case Abstract.Ends e -> {
-                long v = e.value() instanceof Abstract.Const c ? c.k() & Abstract.U32 : UNKNOWN_RET;
+        AbstractState.State s = node.state;
+        switch (AbstractState.flow(p, pc, s)) {
+            case AbstractState.Ends e -> {
+                long v = e.value() instanceof AbstractState.Const c ? c.k() & AbstractState.U32 : UNKNOWN_RET;
                 node.rets.add(v);
                 atReturn(pc, s, v);
             }
-            case Abstract.Next x -> {
+            case AbstractState.Next x -> {
                 node.next.add(into(x.edge()));
                 if (x.mayReturnZero()) {
                     node.rets.add(0L); // a zero divisor ends the program with 0: KILL_THREAD, a deny
                 }
             }
-            case Abstract.Branches b -> {
+            case AbstractState.Branches b -> {
                 Optional<Node> t = b.taken().map(this::into);
                 Optional<Node> f = b.notTaken().map(this::into);
                 t.ifPresent(node.next::add);
@@ -194,8 +194,8 @@ public final class Auditor {
     }
 
     /** The node of the edge's target for the edge's architectures, made or joined into. */
-    private Node into(Abstract.Edge e) {
-        Map<Abstract.Arches, Node> nodes = at.get(e.pc());
+    private Node into(AbstractState.Edge e) {
+        Map<AbstractState.Arches, Node> nodes = at.get(e.pc());
         Node node = nodes.get(e.state().arch());
         if (node == null && nodes.size() >= MAX_PARTITIONS) {
             node = nodes.values().iterator().next();
@@ -210,7 +210,7 @@ public final class Auditor {
         return node;
     }
 
-    private void atReturn(int pc, Abstract.State s, long v) {
+    private void atReturn(int pc, AbstractState.State s, long v) {
         boolean permissive = v == UNKNOWN_RET || !Ret.decode((int) v).denies();
         if (!permissive) {
             return;
@@ -234,7 +234,7 @@ public final class Auditor {
      * reach while the other can reach an allow.
      */
     private void judgeHighWord(HighWordCompare c, Map<ArgRef, Finding> out) {
-        Abstract.State s = c.state();
+        AbstractState.State s = c.state();
         if (!s.arch().single()) {
             return;
         }

@@ -16,30 +16,30 @@ public final class Disassembler {
 
     /**
      * The listing. What A holds and which architecture a path has checked come from a
-     * pc-order walk with {@link Abstract#flow} (the {@link Interpreter}'s step over abstract
+     * pc-order walk with {@link AbstractState#flow} (the {@link Interpreter}'s step over abstract
      * values), joining the states that meet at an instruction; an instruction no path
      * reaches is marked and read as if at the start.
      */
     public static String disassemble(Program p) {
-        Abstract.State[] states = new Abstract.State[p.length()];
-        states[0] = Abstract.State.START;
+        AbstractState.State[] states = new AbstractState.State[p.length()];
+        states[0] = AbstractState.State.START;
         StringBuilder out = new StringBuilder();
         out.append(" line  CODE  JT   JF      K\n");
         out.append("=================================\n");
         for (int pc = 0; pc < p.length(); pc++) {
             Insn in = p.get(pc);
-            Abstract.State s = states[pc];
+            AbstractState.State s = states[pc];
             out.append(String.format(" %04d: 0x%02x 0x%02x 0x%02x 0x%08x  ", pc, in.code(), in.jt(), in.jf(), in.k()));
             if (s == null) {
                 out.append("(unreachable) ");
-                s = Abstract.State.START;
+                s = AbstractState.State.START;
             }
             out.append(text(in, pc, s)).append('\n');
-            switch (Abstract.flow(p, pc, s)) {
-                case Abstract.Ends e -> {
+            switch (AbstractState.flow(p, pc, s)) {
+                case AbstractState.Ends e -> {
                 }
-                case Abstract.Next x -> into(states, x.edge());
-                case Abstract.Branches b -> {
+                case AbstractState.Next x -> into(states, x.edge());
+                case AbstractState.Branches b -> {
                     b.taken().ifPresent(e -> into(states, e));
                     b.notTaken().ifPresent(e -> into(states, e));
                 }
@@ -48,12 +48,12 @@ public final class Disassembler {
         return out.toString();
     }
 
-    private static void into(Abstract.State[] states, Abstract.Edge e) {
-        Abstract.State known = states[e.pc()];
+    private static void into(AbstractState.State[] states, AbstractState.Edge e) {
+        AbstractState.State known = states[e.pc()];
         states[e.pc()] = known == null ? e.state() : known.join(e.state());
     }
 
-    private static String text(Insn in, int pc, Abstract.State s) {
+    private static String text(Insn in, int pc, AbstractState.State s) {
         int code = in.code();
         int k = in.k();
         return switch (cls(code)) {
@@ -107,7 +107,7 @@ public final class Disassembler {
         };
     }
 
-    private static String jump(Insn in, int pc, Abstract.State s) {
+    private static String jump(Insn in, int pc, AbstractState.State s) {
         int code = in.code();
         if (op(code) == JA) {
             return String.format("goto %04d", pc + 1 + in.k());
@@ -133,15 +133,15 @@ public final class Disassembler {
     }
 
     /** A comparison operand, named when the accumulator holds the arch or a syscall number. */
-    private static String value(int k, Abstract.State s) {
-        if (s.regs().a().equals(new Abstract.Word(SeccompData.OFFSET_ARCH))) {
+    private static String value(int k, AbstractState.State s) {
+        if (s.regs().a().equals(new AbstractState.Word(SeccompData.OFFSET_ARCH))) {
             for (Arch a : Arch.values()) {
                 if (a.auditArch() == k && a != Arch.X32) {
                     return "ARCH_" + a.id().toUpperCase(java.util.Locale.ROOT);
                 }
             }
         }
-        if (s.regs().a().equals(new Abstract.Word(SeccompData.OFFSET_NR)) && s.arch().single()) {
+        if (s.regs().a().equals(new AbstractState.Word(SeccompData.OFFSET_NR)) && s.arch().single()) {
             Optional<String> n = syscallName(s.arch().values().iterator().next(), k);
             if (n.isPresent()) {
                 return n.get();

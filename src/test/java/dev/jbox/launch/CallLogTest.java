@@ -52,7 +52,7 @@ class CallLogTest {
         assertThat(String.join("\n", lines).lines()).hasSize(2);
         assertThat(lines.get(1)).isEqualTo("jbox:   ptrace -> EPERM, 1 time, by /tmp/x\\njbox:   ptrace -> EPERM\\r"
                 + "\\x1b[2K\\x7f\"}, \"pid\": 1 (pid 3)");
-        dev.jbox.config.JsonTree.Node json = dev.jbox.config.JsonTree.parse(log.reportJson("strict", false));
+        dev.jbox.config.JsonReader.Node json = dev.jbox.config.JsonReader.parse(log.reportJson("strict", false));
         assertThat(log.reportJson("strict", false)).doesNotContain("\u007f").contains("\\u007f");
         assertThat(json.toString()).contains("refused");
     }

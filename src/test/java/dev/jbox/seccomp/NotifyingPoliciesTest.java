@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.jbox.arch.Arch;
 import dev.jbox.config.Profiles;
 import dev.jbox.policy.Action;
-import dev.jbox.policy.Notifying;
+import dev.jbox.policy.NotifyingPolicies;
 import dev.jbox.policy.Policy;
 import java.util.LinkedHashSet;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * what the profile refuses with an errno is notified, so are execs; everything else is the
  * profile's own answer, decided by the kernel.
  */
-class NotifyingTest {
+class NotifyingPoliciesTest {
 
     private static String verdict(Policy p, Arch abi, String call, long... args) throws Exception {
         Program prog = Compiler.compile(p, Arch.X86_64);
@@ -38,14 +38,14 @@ class NotifyingTest {
             "minimal, getpid, 0, ALLOW"})
     void reportingNotifiesWhatTheProfileRefuses(String profile, String call, String arg0, String expected)
             throws Exception {
-        Policy p = Notifying.reporting(Profiles.builtin().resolve(profile));
+        Policy p = NotifyingPolicies.reporting(Profiles.builtin().resolve(profile));
         assertThat(verdict(p, Arch.X86_64, call, Long.decode(arg0))).isEqualTo(expected);
     }
 
     @ParameterizedTest(name = "{0}")
     @CsvSource({"strict, KILL_PROCESS", "minimal, USER_NOTIF"})
     void reportingKeepsTheArchitectureCheck(String profile, String i386Execve) throws Exception {
-        Policy p = Notifying.reporting(Profiles.builtin().resolve(profile));
+        Policy p = NotifyingPolicies.reporting(Profiles.builtin().resolve(profile));
         // strict refuses the compat ABI outright (the kernel decides); minimal lets it run
         // with the same rules, so an i386 execve is notified like a native one
         assertThat(verdict(p, Arch.I386, "execve")).isEqualTo(i386Execve);
@@ -57,7 +57,7 @@ class NotifyingTest {
             "ioctl, USER_NOTIF", "clone, USER_NOTIF"})
     void learningAllowsTheCoreAndNotifiesTheRest(String call, String expected) throws Exception {
         Policy base = Profiles.builtin().resolve("minimal");
-        Policy p = Notifying.learning(base, new LinkedHashSet<>(Notifying.LEARN_CORE));
+        Policy p = NotifyingPolicies.learning(base, new LinkedHashSet<>(NotifyingPolicies.LEARN_CORE));
         assertThat(verdict(p, Arch.X86_64, call)).isEqualTo(expected);
     }
 

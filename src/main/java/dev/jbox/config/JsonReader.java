@@ -20,8 +20,8 @@ import java.util.Map;
  * class of jbox that touches Jackson, so the library is loaded only when a JSON profile is
  * read). Duplicate keys are refused: a profile that says one thing twice is ambiguous.
  */
-public final class JsonTree {
-    private JsonTree() {
+public final class JsonReader {
+    private JsonReader() {
     }
 
     /** Nesting deeper than this is refused (no profile needs more than 6). */

@@ -15,8 +15,8 @@ import java.util.Map;
  * checkout's sources, so a sandbox that could edit them would run its code as the user on
  * the next call).
  */
-final class Guards {
-    private Guards() {
+final class ProtectedPlaces {
+    private ProtectedPlaces() {
     }
 
     static List<Sandbox.Guarded> of(Map<String, String> env, UserDirs dirs) {
@@ -42,7 +42,7 @@ final class Guards {
      */
     private static java.util.Optional<Path> jarDirectory() {
         try {
-            var src = Guards.class.getProtectionDomain().getCodeSource();
+            var src = ProtectedPlaces.class.getProtectionDomain().getCodeSource();
             if (src != null && src.getLocation() != null) {
                 Path p = Path.of(src.getLocation().toURI());
                 if (Files.isRegularFile(p) && p.getParent() != null) {

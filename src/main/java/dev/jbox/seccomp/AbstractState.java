@@ -15,8 +15,8 @@ import java.util.TreeSet;
  * pc order (cBPF jumps only forward, so every predecessor of an instruction comes before it)
  * and join the states that meet at an instruction.
  */
-final class Abstract {
-    private Abstract() {
+final class AbstractState {
+    private AbstractState() {
     }
 
     static final long U32 = 0xFFFFFFFFL;
@@ -248,10 +248,10 @@ final class Abstract {
         State join(State o) {
             List<Val> mem = new ArrayList<>();
             for (int i = 0; i < MEMWORDS; i++) {
-                mem.add(Abstract.join(regs.mem().get(i), o.regs.mem().get(i)));
+                mem.add(AbstractState.join(regs.mem().get(i), o.regs.mem().get(i)));
             }
-            return new State(new Interpreter.Regs<>(Abstract.join(regs.a(), o.regs.a()),
-                    Abstract.join(regs.x(), o.regs.x()), mem), arch.union(o.arch), nr.union(o.nr));
+            return new State(new Interpreter.Regs<>(AbstractState.join(regs.a(), o.regs.a()),
+                    AbstractState.join(regs.x(), o.regs.x()), mem), arch.union(o.arch), nr.union(o.nr));
         }
 
         boolean feasible() {

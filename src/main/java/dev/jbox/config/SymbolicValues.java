@@ -9,8 +9,8 @@ import java.util.OptionalLong;
  * are those of Linux on x86 and arm, which share them. A value may combine names and
  * numbers with {@code |}.
  */
-public final class Constants {
-    private Constants() {
+public final class SymbolicValues {
+    private SymbolicValues() {
     }
 
     private static final Map<String, Long> VALUES = Map.ofEntries(

@@ -4,8 +4,8 @@ import java.util.Collection;
 import java.util.Map;
 
 /** Minimal JSON writing (--json output, exported OCI profiles): no library on the start-up path for this. */
-public final class Json {
-    private Json() {
+public final class JsonWriter {
+    private JsonWriter() {
     }
 
     public static String str(String s) {

@@ -16,8 +16,8 @@ import picocli.CommandLine.Model.PositionalParamSpec;
  * <p>A command keeps its {@link OptionSpec}s as fields and reads their values after the parse
  * with the accessors below.
  */
-final class Opts {
-    private Opts() {
+final class CommandModel {
+    private CommandModel() {
     }
 
     /** A command's model around {@code command}, which picocli calls. */

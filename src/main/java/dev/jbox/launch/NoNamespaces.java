@@ -15,8 +15,8 @@ import java.util.Optional;
  * command runs under the same seccomp profile, with the host's file system, processes and
  * network as they are.
  */
-public final class Direct {
-    private Direct() {
+public final class NoNamespaces {
+    private NoNamespaces() {
     }
 
     /** The command's absolute path: as a shell finds it on the host ({@link CommandLookup}; 127 / 126 otherwise). */

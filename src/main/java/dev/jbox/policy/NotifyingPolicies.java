@@ -11,8 +11,8 @@ import java.util.Set;
  * never used without one (with no listener the kernel fails every notified call with ENOSYS:
  * closed, never open).
  */
-public final class Notifying {
-    private Notifying() {
+public final class NotifyingPolicies {
+    private NotifyingPolicies() {
     }
 
     /**
@@ -62,7 +62,7 @@ public final class Notifying {
                     ? new Rule(r.syscall(), Action.NOTIFY, r.conditions(), r.reason(), r.origin()) : r);
         }
         return new Policy(profile.name() + " (report)", notifyErrno(profile.defaultAction()), rules, profile.scope(),
-                profile.futureAction().map(Notifying::notifyErrno), profile.badArchAction());
+                profile.futureAction().map(NotifyingPolicies::notifyErrno), profile.badArchAction());
     }
 
     /**
@@ -82,7 +82,7 @@ public final class Notifying {
             }
         }
         return new Policy(base.name() + " (learn)", Action.NOTIFY, rules, base.scope(),
-                base.futureAction().map(Notifying::notifyErrno), base.badArchAction());
+                base.futureAction().map(NotifyingPolicies::notifyErrno), base.badArchAction());
     }
 
     private static Action notifyErrno(Action a) {
