@@ -319,9 +319,9 @@ public final class Doctor {
                 + (abstractCount == 1 ? "" : "s") + (scoped ? " (out of reach: Landlock scopes them)"
                 : " (reachable with --share-net: no Landlock scope here)");
         if (reachable.isEmpty()) {
-            return new Check("sockets", title, Status.OK, "none of the " + sockets.size() + " pathname socket"
-                    + (sockets.size() == 1 ? "" : "s") + " bound here shows in a default sandbox from "
-                    + sandbox.chdir() + abstracts, "");
+            return new Check("sockets", title, Status.OK, (sockets.isEmpty() ? "no pathname socket is bound here"
+                    : "none of the " + sockets.size() + " pathname socket" + (sockets.size() == 1 ? "" : "s")
+                    + " bound here shows in a default sandbox from " + sandbox.chdir()) + abstracts, "");
         }
         return new Check("sockets", title, Status.WARN, reachable.size() + " of " + sockets.size()
                 + " pathname sockets show in a default sandbox from " + sandbox.chdir() + ", so a command "
