@@ -116,12 +116,17 @@ class SandboxLayoutTest {
 
     // ------------------------------------------------------------------ the walls
 
-    /** A directory outside /tmp (the sandbox's private /tmp would hide what lies under the host's). */
+    /**
+     * A directory outside /tmp (the sandbox's private /tmp would hide what lies under the host's):
+     * under target/, unless the checkout itself lies under /tmp (CI clones there), then /var/tmp.
+     */
     Path outside;
 
     @org.junit.jupiter.api.BeforeEach
     void outside() throws Exception {
-        outside = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "layout-").toRealPath();
+        Path target = Path.of("target").toAbsolutePath().toRealPath();
+        Path parent = target.startsWith("/tmp") ? Path.of("/var/tmp") : target;
+        outside = Files.createTempDirectory(parent, "jbox-layout-").toRealPath();
     }
 
     @org.junit.jupiter.api.AfterEach
